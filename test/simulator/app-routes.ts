@@ -1,0 +1,244 @@
+import type { ServerResponse } from 'node:http';
+import {
+  HttpError,
+  isRecord,
+  parseDateFilter,
+  parseLimit,
+  parseOffsetPageId,
+  readJson,
+  type RouteContext,
+  type Router,
+  sendInternalError,
+  sendJson,
+  validationError,
+} from './http';
+import { dashedOf, hexOf, isUuid } from './ids';
+import type { AppConversationRecord, StartTask, World } from './world';
+
+/** Offset paging as the SQL-backed V1 services do it. */
+function offsetPage<T>(items: T[], query: URLSearchParams): { items: T[]; next_page_id: string | null } {
+  const limit = parseLimit(query);
+  const offset = parseOffsetPageId(query);
+  const slice = items.slice(offset, offset + limit);
+  return { items: slice, next_page_id: offset + limit < items.length ? String(offset + limit) : null };
+}
+
+/** Repeated `?ids=` UUIDs, at most 99: the router asserts `len(ids) < 100`, so 100 fail with a plain 500. */
+function batchIds(query: URLSearchParams, name: string, uuid = true): string[] | 'too-many' {
+  const ids = query.getAll(name);
+  if (ids.length === 0) throw validationError(['query', name], 'Field required', null, 'missing');
+  if (uuid)
+    for (const id of ids)
+      if (!isUuid(id))
+        throw validationError(['query', name], 'Input should be a valid UUID', id, 'uuid_parsing');
+  return ids.length >= 100 ? 'too-many' : ids;
+}
+
+function answerBatch(res: ServerResponse, ids: string[] | 'too-many', lookup: (id: string) => unknown): void {
+  if (ids === 'too-many') return sendInternalError(res);
+  sendJson(
+    res,
+    200,
+    ids.map((id) => lookup(id) ?? null),
+  );
+}
+
+function conversationFilter(query: URLSearchParams): (c: AppConversationRecord) => boolean {
+  const title = query.get('title__contains')?.toLowerCase();
+  const cGte = parseDateFilter(query, 'created_at__gte');
+  const cLt = parseDateFilter(query, 'created_at__lt');
+  const uGte = parseDateFilter(query, 'updated_at__gte');
+  const uLt = parseDateFilter(query, 'updated_at__lt');
+  return (c) =>
+    (!title || c.title.toLowerCase().includes(title)) &&
+    (cGte === undefined || c.createdAt >= cGte) &&
+    (cLt === undefined || c.createdAt < cLt) &&
+    (uGte === undefined || c.updatedAt >= uGte) &&
+    (uLt === undefined || c.updatedAt < uLt);
+}
+
+const START_REQUEST_STRINGS = [
+  'sandbox_id',
+  'system_message_suffix',
+  'llm_model',
+  'selected_repository',
+  'selected_branch',
+  'git_provider',
+  'title',
+  'trigger',
+] as const;
+
+/** Validates an `AppConversationStartRequest` and returns it with its defaults, as a start task echoes it. */
+function parseStartRequest(body: unknown): Record<string, unknown> {
+  if (!isRecord(body)) throw validationError(['body'], 'Field required', body, 'missing');
+  const out: Record<string, unknown> = {};
+  for (const key of START_REQUEST_STRINGS) {
+    const v = body[key];
+    if (v !== undefined && v !== null && typeof v !== 'string')
+      throw validationError(['body', key], 'Input should be a valid string', v, 'string_type');
+    out[key] = v ?? null;
+  }
+  for (const key of ['conversation_id', 'parent_conversation_id'] as const) {
+    const v = body[key];
+    if (v !== undefined && v !== null && (typeof v !== 'string' || !isUuid(v)))
+      throw validationError(['body', key], 'Input should be a valid UUID', v, 'uuid_parsing');
+    // conversation_id is a plain UUID (echoed dashed); parent_conversation_id is an OpenHandsUUID (hex).
+    out[key] = typeof v === 'string' ? (key === 'conversation_id' ? dashedOf(v) : hexOf(v)) : null;
+  }
+  const initial = body.initial_message;
+  if (initial !== undefined && initial !== null) {
+    if (!isRecord(initial) || !Array.isArray(initial.content))
+      throw validationError(
+        ['body', 'initial_message', 'content'],
+        'Input should be a valid list',
+        initial,
+        'list_type',
+      );
+    out.initial_message = { role: 'user', content: initial.content, run: initial.run === true };
+  } else out.initial_message = null;
+  const agentType = body.agent_type ?? 'default';
+  if (agentType !== 'default' && agentType !== 'plan')
+    throw validationError(['body', 'agent_type'], "Input should be 'default' or 'plan'", agentType, 'enum');
+  out.agent_type = agentType;
+  out.processors = Array.isArray(body.processors) ? body.processors : null;
+  out.pr_number = Array.isArray(body.pr_number) ? body.pr_number : [];
+  return out;
+}
+
+/** The V1 app-server routes (`/api/v1/...`). */
+export function addV1Routes(r: Router, world: World, userId: string | null): void {
+  const records = (): AppConversationRecord[] =>
+    [...world.conversations.values()].sort((a, b) => b.createdAt - a.createdAt);
+
+  r.add('GET', '/api/v1/users/me', (c) =>
+    sendJson(c.res, 200, {
+      id: userId,
+      language: 'en',
+      llm_model: 'litellm_proxy/claude-sonnet-4-5',
+      confirmation_mode: false,
+      email: null,
+      email_verified: null,
+      v1_enabled: true,
+    }),
+  );
+
+  r.add('GET', '/api/v1/app-conversations/search', (c) => {
+    const includeSubs = c.query.get('include_sub_conversations') === 'true';
+    const filter = conversationFilter(c.query);
+    const items = records().filter((rec) => (includeSubs || !rec.parentId) && filter(rec));
+    const page = offsetPage(items, c.query);
+    sendJson(c.res, 200, {
+      items: page.items.map((rec) => world.appConversation(rec)),
+      next_page_id: page.next_page_id,
+    });
+  });
+  // The count includes sub-conversations.
+  r.add('GET', '/api/v1/app-conversations/count', (c) => {
+    const filter = conversationFilter(c.query);
+    sendJson(c.res, 200, records().filter(filter).length);
+  });
+
+  const tasks = (c: RouteContext): StartTask[] => {
+    const convId = c.query.get('conversation_id__eq');
+    if (convId !== null && !isUuid(convId))
+      throw validationError(
+        ['query', 'conversation_id__eq'],
+        'Input should be a valid UUID',
+        convId,
+        'uuid_parsing',
+      );
+    const gte = parseDateFilter(c.query, 'created_at__gte');
+    return [...world.tasks.values()].filter(
+      (t) =>
+        (convId === null || t.appConversationId === hexOf(convId)) &&
+        (gte === undefined || t.createdAt >= gte),
+    );
+  };
+  r.add('GET', '/api/v1/app-conversations/start-tasks/search', (c) => {
+    const order = c.query.get('sort_order') ?? 'CREATED_AT_DESC';
+    const sorters: Record<string, (a: StartTask, b: StartTask) => number> = {
+      CREATED_AT: (a, b) => a.createdAt - b.createdAt,
+      CREATED_AT_DESC: (a, b) => b.createdAt - a.createdAt,
+      UPDATED_AT: (a, b) => a.updatedAt - b.updatedAt,
+      UPDATED_AT_DESC: (a, b) => b.updatedAt - a.updatedAt,
+    };
+    const sorter = sorters[order];
+    if (!sorter)
+      throw validationError(['query', 'sort_order'], 'Input should be a valid sort order', order, 'enum');
+    const page = offsetPage(tasks(c).sort(sorter), c.query);
+    sendJson(c.res, 200, {
+      items: page.items.map((t) => world.taskJson(t)),
+      next_page_id: page.next_page_id,
+    });
+  });
+  r.add('GET', '/api/v1/app-conversations/start-tasks/count', (c) => sendJson(c.res, 200, tasks(c).length));
+  r.add('GET', '/api/v1/app-conversations/start-tasks', (c) =>
+    answerBatch(c.res, batchIds(c.query, 'ids'), (id) => {
+      const task = world.tasks.get(hexOf(id));
+      return task && world.taskJson(task);
+    }),
+  );
+  r.add('GET', '/api/v1/app-conversations', (c) =>
+    answerBatch(c.res, batchIds(c.query, 'ids'), (id) => {
+      const rec = world.conversations.get(hexOf(id));
+      return rec && world.appConversation(rec);
+    }),
+  );
+  r.add('POST', '/api/v1/app-conversations', async (c) => {
+    const task = world.startConversation(parseStartRequest(await readJson(c.req)));
+    sendJson(c.res, 200, world.taskJson(task));
+  });
+  // A JSON array written element by element while the start runs; the connection ends at READY or ERROR.
+  r.add('POST', '/api/v1/app-conversations/stream-start', async (c) => {
+    const request = parseStartRequest(await readJson(c.req));
+    c.res.writeHead(200, { 'content-type': 'application/json' });
+    c.res.write('[\n');
+    const task = world.startConversation(request);
+    c.res.write(JSON.stringify(world.taskJson(task)));
+    const stop = world.onTask((t) => {
+      if (t.id !== task.id) return;
+      c.res.write(',\n' + JSON.stringify(world.taskJson(t)));
+      if (t.status === 'READY' || t.status === 'ERROR') {
+        stop();
+        c.res.end('\n]');
+      }
+    });
+    c.res.on('close', stop);
+  });
+
+  r.add('GET', '/api/v1/sandboxes/search', (c) => {
+    const items = [...world.sandboxes.values()].sort((a, b) => b.createdAt - a.createdAt);
+    const page = offsetPage(items, c.query);
+    sendJson(c.res, 200, {
+      items: page.items.map((s) => world.sandboxInfo(s)),
+      next_page_id: page.next_page_id,
+    });
+  });
+  r.add('GET', '/api/v1/sandboxes', (c) =>
+    answerBatch(c.res, batchIds(c.query, 'id', false), (id) => {
+      const s = world.sandboxes.get(id);
+      return s && world.sandboxInfo(s);
+    }),
+  );
+  const sandboxAction = (action: (id: string) => Promise<boolean>) => async (c: RouteContext) => {
+    if (!(await action(c.params.id ?? ''))) throw new HttpError(404, { detail: 'Not Found' });
+    sendJson(c.res, 200, { success: true });
+  };
+  r.add(
+    'POST',
+    '/api/v1/sandboxes/:id/pause',
+    sandboxAction((id) => world.pauseSandbox(id)),
+  );
+  r.add(
+    'POST',
+    '/api/v1/sandboxes/:id/resume',
+    sandboxAction((id) => world.resumeSandbox(id)),
+  );
+  // Route bug kept on purpose: the handler reads `sandbox_id` from the query, so without it → 422.
+  r.add('DELETE', '/api/v1/sandboxes/:id', async (c) => {
+    const id = c.query.get('sandbox_id');
+    if (id === null) throw validationError(['query', 'sandbox_id'], 'Field required', null, 'missing');
+    if (!(await world.deleteSandbox(id))) throw new HttpError(404, { detail: 'Not Found' });
+    sendJson(c.res, 200, { success: true });
+  });
+}

@@ -1,0 +1,436 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AgentServer } from './agent-server';
+import type { AgentConversation } from './agent-conversation';
+import { textContent, utcIso } from './events';
+import type { Faults, RequestLogEntry } from './faults';
+import { base62, hexOf, newHexId } from './ids';
+import type { LegacyConversation } from './legacy';
+import type { Scheduler } from './scheduler';
+
+export const SANDBOX_STATUSES = ['STARTING', 'RUNNING', 'PAUSED', 'ERROR', 'MISSING'] as const;
+export type SandboxStatus = (typeof SANDBOX_STATUSES)[number];
+
+export const START_TASK_STATUSES = [
+  'WORKING',
+  'WAITING_FOR_SANDBOX',
+  'PREPARING_REPOSITORY',
+  'RUNNING_SETUP_SCRIPT',
+  'SETTING_UP_GIT_HOOKS',
+  'SETTING_UP_SKILLS',
+  'STARTING_CONVERSATION',
+  'READY',
+  'ERROR',
+] as const;
+export type StartTaskStatus = (typeof START_TASK_STATUSES)[number];
+
+export interface Sandbox {
+  id: string;
+  createdByUserId: string | null;
+  status: SandboxStatus;
+  createdAt: number;
+  agent: AgentServer;
+  /** Forced failure of this sandbox's start (test control). */
+  failStart?: boolean;
+}
+
+/** The app server's SQL row for a V1 conversation. */
+export interface AppConversationRecord {
+  id: string;
+  sandboxId: string;
+  createdByUserId: string | null;
+  selectedRepository: string | null;
+  selectedBranch: string | null;
+  gitProvider: string | null;
+  title: string;
+  trigger: string | null;
+  prNumber: number[];
+  llmModel: string | null;
+  parentId: string | null;
+  subIds: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface StartTask {
+  id: string;
+  createdByUserId: string | null;
+  status: StartTaskStatus;
+  detail: string | null;
+  appConversationId: string | null;
+  sandboxId: string | null;
+  agentServerUrl: string | null;
+  request: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface WorldOptions {
+  host: string;
+  agentVersion: string;
+  userId: string | null;
+  filesRoot: string;
+  faults: Faults;
+  log: RequestLogEntry[];
+  scheduler: Scheduler;
+  maxSandboxes: number;
+  /** Steps a start task waits for a sandbox before giving up (120 s on the real server). */
+  sandboxTimeoutSteps: number;
+  socketAuthTimeoutMs: number;
+}
+
+/** Everything the simulated deployment knows: sandboxes with their agent servers, V1 rows, start tasks, V0 conversations. */
+export class World {
+  readonly sandboxes = new Map<string, Sandbox>();
+  readonly conversations = new Map<string, AppConversationRecord>();
+  readonly tasks = new Map<string, StartTask>();
+  readonly legacy = new Map<string, LegacyConversation>();
+  /** Sandboxes whose next start fails; and start tasks that fail at a given step. */
+  failNextSandbox = false;
+  failNextStart: { at: StartTaskStatus; detail: string } | undefined;
+  private readonly taskListeners = new Set<(task: StartTask) => void>();
+  private online = true;
+
+  constructor(readonly options: WorldOptions) {}
+
+  get isOnline(): boolean {
+    return this.online;
+  }
+
+  setOnline(online: boolean): void {
+    this.online = online;
+  }
+
+  onTask(listener: (task: StartTask) => void): () => void {
+    this.taskListeners.add(listener);
+    return () => this.taskListeners.delete(listener);
+  }
+
+  // ---- sandboxes ----
+
+  async createSandbox(): Promise<Sandbox> {
+    const id = base62(16);
+    const filesRoot = join(this.options.filesRoot, id);
+    await mkdir(filesRoot, { recursive: true });
+    const agent = new AgentServer({
+      sandboxId: id,
+      host: this.options.host,
+      version: this.options.agentVersion,
+      sessionApiKey: base62(32),
+      filesRoot,
+      faults: this.options.faults,
+      log: this.options.log,
+      scheduler: this.options.scheduler,
+      socketAuthTimeoutMs: this.options.socketAuthTimeoutMs,
+    });
+    const sandbox: Sandbox = {
+      id,
+      createdByUserId: this.options.userId,
+      status: 'STARTING',
+      createdAt: Date.now(),
+      agent,
+    };
+    if (this.failNextSandbox) {
+      this.failNextSandbox = false;
+      sandbox.failStart = true;
+    }
+    this.sandboxes.set(id, sandbox);
+    await this.makeRoomFor(sandbox);
+    this.boot(sandbox);
+    return sandbox;
+  }
+
+  /** Docker keeps at most `maxSandboxes` running: the oldest others are paused to make room. */
+  private async makeRoomFor(sandbox: Sandbox): Promise<void> {
+    const running = [...this.sandboxes.values()]
+      .filter((s) => s !== sandbox && (s.status === 'RUNNING' || s.status === 'STARTING'))
+      .sort((a, b) => a.createdAt - b.createdAt);
+    while (running.length > this.options.maxSandboxes - 1) {
+      const oldest = running.shift()!;
+      await this.pauseSandbox(oldest.id);
+    }
+  }
+
+  private boot(sandbox: Sandbox): void {
+    sandbox.status = 'STARTING';
+    this.options.scheduler.after(this.options.scheduler.stepMs * 2, () => {
+      if (sandbox.status !== 'STARTING') return;
+      if (sandbox.failStart) {
+        sandbox.status = 'ERROR';
+        return;
+      }
+      void (this.online ? sandbox.agent.resume() : Promise.resolve()).then(() => {
+        if (sandbox.status === 'STARTING') sandbox.status = 'RUNNING';
+      });
+    });
+  }
+
+  async pauseSandbox(id: string): Promise<boolean> {
+    const sandbox = this.sandboxes.get(id);
+    if (!sandbox) return false;
+    if (sandbox.status === 'RUNNING' || sandbox.status === 'STARTING') {
+      sandbox.status = 'PAUSED';
+      await sandbox.agent.suspend();
+    }
+    return true;
+  }
+
+  async resumeSandbox(id: string): Promise<boolean> {
+    const sandbox = this.sandboxes.get(id);
+    if (!sandbox) return false;
+    if (sandbox.status === 'PAUSED' || sandbox.status === 'ERROR') {
+      await this.makeRoomFor(sandbox);
+      this.boot(sandbox);
+    }
+    return true;
+  }
+
+  async deleteSandbox(id: string): Promise<boolean> {
+    const sandbox = this.sandboxes.get(id);
+    if (!sandbox) return false;
+    this.sandboxes.delete(id);
+    await sandbox.agent.close();
+    return true;
+  }
+
+  /** Sandbox API's `session_api_key` and `exposed_urls` exist only while it runs. */
+  sandboxInfo(sandbox: Sandbox): Record<string, unknown> {
+    const running = sandbox.status === 'RUNNING';
+    const port = sandbox.agent.server.port;
+    return {
+      id: sandbox.id,
+      created_by_user_id: sandbox.createdByUserId,
+      sandbox_spec_id: 'ghcr.io/openhands/agent-server:5f62cee-python',
+      status: sandbox.status,
+      session_api_key: running ? sandbox.agent.sessionApiKey : null,
+      exposed_urls: running
+        ? [
+            { name: 'AGENT_SERVER', url: sandbox.agent.url, port },
+            { name: 'VSCODE', url: `http://${this.options.host}:${port + 1}`, port: port + 1 },
+          ]
+        : null,
+      created_at: utcIso(sandbox.createdAt),
+    };
+  }
+
+  // ---- V1 conversations ----
+
+  /** The running agent-side conversation, if its sandbox is up and answering. */
+  live(record: AppConversationRecord): AgentConversation | undefined {
+    const sandbox = this.sandboxes.get(record.sandboxId);
+    if (!sandbox || sandbox.status !== 'RUNNING' || !sandbox.agent.server.isListening) return undefined;
+    return sandbox.agent.get(record.id);
+  }
+
+  appConversation(record: AppConversationRecord): Record<string, unknown> {
+    const sandbox = this.sandboxes.get(record.sandboxId);
+    const live = this.live(record);
+    const running = sandbox?.status === 'RUNNING';
+    return {
+      id: record.id,
+      created_by_user_id: record.createdByUserId,
+      sandbox_id: record.sandboxId,
+      selected_repository: record.selectedRepository,
+      selected_branch: record.selectedBranch,
+      git_provider: record.gitProvider,
+      title: record.title,
+      trigger: record.trigger,
+      pr_number: record.prNumber,
+      llm_model: record.llmModel,
+      metrics: null,
+      parent_conversation_id: record.parentId,
+      sub_conversation_ids: record.subIds,
+      created_at: utcIso(record.createdAt),
+      updated_at: utcIso(record.updatedAt),
+      sandbox_status: sandbox?.status ?? 'MISSING',
+      execution_status: live?.executionStatus ?? null,
+      conversation_url: running && sandbox ? `${sandbox.agent.url}/api/conversations/${record.id}` : null,
+      session_api_key: running && sandbox ? sandbox.agent.sessionApiKey : null,
+    };
+  }
+
+  taskJson(task: StartTask): Record<string, unknown> {
+    return {
+      id: task.id,
+      created_by_user_id: task.createdByUserId,
+      status: task.status,
+      detail: task.detail,
+      app_conversation_id: task.appConversationId,
+      sandbox_id: task.sandboxId,
+      agent_server_url: task.agentServerUrl,
+      request: task.request,
+      created_at: utcIso(task.createdAt),
+      updated_at: utcIso(task.updatedAt),
+    };
+  }
+
+  /** `POST /api/v1/app-conversations`: the task comes back WORKING; the rest runs in the background. */
+  startConversation(request: Record<string, unknown>): StartTask {
+    const now = Date.now();
+    const task: StartTask = {
+      id: newHexId(),
+      createdByUserId: this.options.userId,
+      status: 'WORKING',
+      detail: null,
+      appConversationId: null,
+      sandboxId: null,
+      agentServerUrl: null,
+      request,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.tasks.set(task.id, task);
+    void this.walk(task).catch((error: unknown) => {
+      this.setTask(task, { status: 'ERROR', detail: error instanceof Error ? error.message : String(error) });
+    });
+    return task;
+  }
+
+  private setTask(task: StartTask, patch: Partial<StartTask>): void {
+    Object.assign(task, patch, { updatedAt: Date.now() });
+    for (const listener of this.taskListeners) listener(task);
+  }
+
+  private async step(task: StartTask, status: StartTaskStatus): Promise<void> {
+    await this.options.scheduler.sleep();
+    if (!this.tasks.has(task.id)) throw new Error('Start task was deleted');
+    const failure = this.failNextStart;
+    if (failure && failure.at === status) {
+      this.failNextStart = undefined;
+      throw new Error(failure.detail);
+    }
+    this.setTask(task, { status });
+  }
+
+  private async walk(task: StartTask): Promise<void> {
+    const req = task.request;
+    const str = (key: string): string | null => (typeof req[key] === 'string' ? req[key] : null);
+    let parent: AppConversationRecord | undefined;
+    const parentId = str('parent_conversation_id');
+    if (parentId) {
+      parent = this.conversations.get(hexOf(parentId));
+      if (!parent) throw new Error(`Parent conversation not found: ${parentId}`);
+    }
+
+    await this.step(task, 'WAITING_FOR_SANDBOX');
+    const sandboxId = parent?.sandboxId ?? str('sandbox_id');
+    let sandbox = sandboxId ? this.sandboxes.get(sandboxId) : undefined;
+    if (sandboxId && !sandbox) throw new Error(`Sandbox not found: ${sandboxId}`);
+    if (sandbox) await this.resumeSandbox(sandbox.id);
+    else sandbox = await this.createSandbox();
+    this.setTask(task, { sandboxId: sandbox.id });
+    // Like the real wait loop, a sandbox that fails is only noticed when the wait times out.
+    for (let waited = 0; sandbox.status !== 'RUNNING'; waited++) {
+      if (waited >= this.options.sandboxTimeoutSteps)
+        throw new Error(`Sandbox failed to start: ${sandbox.id}`);
+      await this.options.scheduler.sleep();
+    }
+
+    await this.step(task, 'PREPARING_REPOSITORY');
+    await this.step(task, 'RUNNING_SETUP_SCRIPT');
+    await this.step(task, 'SETTING_UP_GIT_HOOKS');
+    await this.step(task, 'SETTING_UP_SKILLS');
+    await this.step(task, 'STARTING_CONVERSATION');
+    this.setTask(task, { agentServerUrl: sandbox.agent.url });
+
+    const id = hexOf(str('conversation_id') ?? newHexId());
+    const now = Date.now();
+    const record: AppConversationRecord = {
+      id,
+      sandboxId: sandbox.id,
+      createdByUserId: this.options.userId,
+      selectedRepository: parent?.selectedRepository ?? str('selected_repository'),
+      selectedBranch: parent?.selectedBranch ?? str('selected_branch'),
+      gitProvider: parent?.gitProvider ?? str('git_provider'),
+      // The request's title is accepted but not stored.
+      title: `Conversation ${id}`,
+      trigger: str('trigger'),
+      prNumber: Array.isArray(req.pr_number)
+        ? req.pr_number.filter((n): n is number => typeof n === 'number')
+        : [],
+      llmModel: parent?.llmModel ?? str('llm_model') ?? 'litellm_proxy/claude-sonnet-4-5',
+      parentId: parent?.id ?? null,
+      subIds: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    const conversation = this.attachAgentConversation(record, sandbox);
+    this.conversations.set(id, record);
+    parent?.subIds.push(id);
+    await this.options.scheduler.sleep();
+    this.setTask(task, { status: 'READY', appConversationId: id });
+
+    const initial = req.initial_message as { content?: unknown } | null | undefined;
+    if (initial && Array.isArray(initial.content)) conversation.sendMessage(initial.content, true);
+  }
+
+  /** Creates the agent-side conversation and keeps the app row's title and updated_at in step with it. */
+  attachAgentConversation(record: AppConversationRecord, sandbox: Sandbox): AgentConversation {
+    const conversation = sandbox.agent.create({
+      id: record.id,
+      title: record.title,
+      llmModel: record.llmModel ?? undefined,
+    });
+    conversation.onTitle = (title) => {
+      record.title = title;
+      record.updatedAt = Date.now();
+    };
+    conversation.onStatus = () => {
+      record.updatedAt = Date.now();
+    };
+    return conversation;
+  }
+
+  /** V1 delete through the V0 route: sub-conversations, the agent copy, the row, its start tasks, then the sandbox. */
+  async deleteConversation(id: string): Promise<boolean> {
+    const record = this.conversations.get(hexOf(id));
+    if (!record) return false;
+    for (const sub of record.subIds) await this.deleteConversation(sub);
+    this.sandboxes.get(record.sandboxId)?.agent.remove(record.id);
+    this.conversations.delete(record.id);
+    for (const [taskId, task] of this.tasks)
+      if (task.appConversationId === record.id) this.tasks.delete(taskId);
+    const sandboxId = record.sandboxId;
+    const stillUsed = [...this.conversations.values()].some((c) => c.sandboxId === sandboxId);
+    if (!stillUsed)
+      this.options.scheduler.after(this.options.scheduler.stepMs, () => void this.deleteSandbox(sandboxId));
+    return true;
+  }
+
+  /** Test control and demo seeding: a V1 conversation that exists already, in a given state. */
+  async seedConversation(seed: {
+    title?: string;
+    messages?: string[];
+    sandboxStatus?: 'RUNNING' | 'PAUSED';
+    createdAt?: number;
+    selectedRepository?: string;
+  }): Promise<AppConversationRecord> {
+    const sandbox = await this.createSandbox();
+    await this.options.scheduler.sleep(2.5);
+    while (sandbox.status === 'STARTING') await this.options.scheduler.sleep();
+    const id = newHexId();
+    const createdAt = seed.createdAt ?? Date.now();
+    const record: AppConversationRecord = {
+      id,
+      sandboxId: sandbox.id,
+      createdByUserId: this.options.userId,
+      selectedRepository: seed.selectedRepository ?? null,
+      selectedBranch: seed.selectedRepository ? 'main' : null,
+      gitProvider: seed.selectedRepository ? 'github' : null,
+      title: seed.title ?? `Conversation ${id}`,
+      trigger: 'gui',
+      prNumber: [],
+      llmModel: 'litellm_proxy/claude-sonnet-4-5',
+      parentId: null,
+      subIds: [],
+      createdAt,
+      updatedAt: createdAt,
+    };
+    const conversation = this.attachAgentConversation(record, sandbox);
+    this.conversations.set(id, record);
+    for (const text of seed.messages ?? []) conversation.sendMessage([textContent(text)], true);
+    if (seed.title) conversation.setTitle(seed.title);
+    if (seed.sandboxStatus === 'PAUSED') await this.pauseSandbox(sandbox.id);
+    return record;
+  }
+}
