@@ -10,7 +10,10 @@ const ROOT = resolve(__dirname, '../../..');
 /** Starts `npm run simulator -- …` and resolves with the URL from the line it prints once it accepts requests. */
 function startStandalone(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('npm', ['run', '-s', 'simulator', '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '-s', 'simulator', '--', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`simulator did not start: ${out}${err}`)), 30_000);
@@ -65,9 +68,9 @@ describe('standalone simulator: a whole V1 client flow over HTTP/WS', () => {
     }, 15_000);
     const id = ready.app_conversation_id!;
 
-    const batch = await call<{ conversation_url: string; session_api_key: string; sandbox_id: string; execution_status: string }[]>(
-      `${url}/api/v1/app-conversations?ids=${id}`,
-    );
+    const batch = await call<
+      { conversation_url: string; session_api_key: string; sandbox_id: string; execution_status: string }[]
+    >(`${url}/api/v1/app-conversations?ids=${id}`);
     const { conversation_url: conversationUrl, session_api_key: key, sandbox_id: sandboxId } = batch.body[0]!;
     expect(batch.body[0]!.execution_status).toBe('idle');
     const agent = new URL(conversationUrl);
@@ -101,22 +104,38 @@ describe('standalone simulator: a whole V1 client flow over HTTP/WS', () => {
     expect(statuses.slice(0, 2)).toEqual(['running', 'finished']);
     ws.close();
 
-    const events = await call<{ items: { kind: string; source: string }[] }>(`${conversationUrl}/events/search?limit=100`, { headers });
+    const events = await call<{ items: { kind: string; source: string }[] }>(
+      `${conversationUrl}/events/search?limit=100`,
+      { headers },
+    );
     const kinds = events.body.items.map((e) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(['MessageEvent', 'ActionEvent', 'ObservationEvent']));
-    expect(events.body.items.filter((e) => e.kind === 'MessageEvent').map((e) => e.source)).toEqual(['user', 'agent']);
+    expect(events.body.items.filter((e) => e.kind === 'MessageEvent').map((e) => e.source)).toEqual([
+      'user',
+      'agent',
+    ]);
 
     const bytes = randomBytes(256 * 1024);
     const form = new FormData();
     form.append('file', new Blob([bytes]), 'data.bin');
-    const up = await call(`${agent.origin}/api/file/upload?path=/workspace/project/data.bin`, { method: 'POST', headers, body: form });
+    const up = await call(`${agent.origin}/api/file/upload?path=/workspace/project/data.bin`, {
+      method: 'POST',
+      headers,
+      body: form,
+    });
     expect(up.body).toEqual({ success: true });
-    const down = await fetch(`${agent.origin}/api/file/download?path=/workspace/project/data.bin`, { headers });
+    const down = await fetch(`${agent.origin}/api/file/download?path=/workspace/project/data.bin`, {
+      headers,
+    });
     expect(down.status).toBe(200);
     expect(sha256(new Uint8Array(await down.arrayBuffer()))).toBe(sha256(bytes));
 
-    expect((await call(`${url}/api/v1/sandboxes/${sandboxId}/pause`, { method: 'POST' })).body).toEqual({ success: true });
-    const paused = await call<{ sandbox_status: string; session_api_key: string | null }[]>(`${url}/api/v1/app-conversations?ids=${id}`);
+    expect((await call(`${url}/api/v1/sandboxes/${sandboxId}/pause`, { method: 'POST' })).body).toEqual({
+      success: true,
+    });
+    const paused = await call<{ sandbox_status: string; session_api_key: string | null }[]>(
+      `${url}/api/v1/app-conversations?ids=${id}`,
+    );
     expect(paused.body[0]).toMatchObject({ sandbox_status: 'PAUSED', session_api_key: null });
     await call(`${url}/api/v1/sandboxes/${sandboxId}/resume`, { method: 'POST' });
     await waitFor(async () => {
@@ -126,9 +145,9 @@ describe('standalone simulator: a whole V1 client flow over HTTP/WS', () => {
     const info = await call<{ execution_status: string }>(conversationUrl, { headers });
     expect(info.body.execution_status).toBe('finished');
 
-    const v0 = await call<{ results: { conversation_id: string; conversation_version: string; status: string; title: string }[] }>(
-      `${url}/api/conversations?limit=20`,
-    );
+    const v0 = await call<{
+      results: { conversation_id: string; conversation_version: string; status: string; title: string }[];
+    }>(`${url}/api/conversations?limit=20`);
     const row = v0.body.results.find((r) => r.conversation_id === id);
     expect(row).toMatchObject({ conversation_version: 'V1', status: 'RUNNING', title: 'List the files' });
   }, 40_000);
