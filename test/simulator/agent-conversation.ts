@@ -17,7 +17,11 @@ import { dashedOf } from './ids';
 import type { Scheduler } from './scheduler';
 
 /** A step of the simulated agent's plan; 'stop' ends the loop (the step has set the new status). */
-type Step = () => void | 'stop';
+interface Step {
+  run: () => void | 'stop';
+  /** The step that ends a run (reply, error, stuck): replaced when newer messages are waiting. */
+  terminal?: boolean;
+}
 
 export interface ConfirmationPolicy {
   kind: string;
@@ -56,6 +60,8 @@ export class AgentConversation {
   onStatus: ((status: ExecutionStatus) => void) | undefined;
 
   private plan: Step[] = [];
+  /** Messages the agent has not started on yet: the next run reads them all at once. */
+  private queued: string[] = [];
   private pending: SimEvent[] = [];
   private lastAction: SimEvent | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -150,7 +156,7 @@ export class AgentConversation {
       this.setTitle(text.trim().split('\n')[0]!.slice(0, 50));
     }
     if (this.executionStatus === 'finished' || this.executionStatus === 'stuck') this.setStatus('idle');
-    this.plan.push(...this.planFor(text));
+    this.queued.push(text);
     if (!run || this.executionStatus === 'waiting_for_confirmation') return;
     if (this.executionStatus !== 'running') this.setStatus('running');
     this.schedule();
@@ -172,8 +178,11 @@ export class AgentConversation {
         this.respond(true, '');
         return 'ok';
       default:
-        if (this.plan.length === 0)
-          this.plan.push(() => this.reply('Continuing where I left off. All done.', 'finished'));
+        if (this.plan.length === 0 && this.queued.length === 0)
+          this.plan.push({
+            run: () => this.reply('Continuing where I left off. All done.', 'finished'),
+            terminal: true,
+          });
         this.setStatus('running');
         this.schedule();
         return 'ok';
@@ -217,7 +226,7 @@ export class AgentConversation {
       this.lastAction = action;
       this.pending = [action];
       this.emit(action);
-      this.plan.push(() => this.observe());
+      this.plan.push({ run: () => this.observe() });
     }
     if (status === 'error') this.emit(conversationErrorEvent('LLMError', 'Simulated failure of the run.'));
     if (status === 'running') this.plan.push(...this.planFor('[slow]'));
@@ -252,8 +261,13 @@ export class AgentConversation {
 
   private step(): void {
     if (this.frozen || this.executionStatus !== 'running') return;
-    const next = this.plan.shift() ?? (() => this.reply('All done.', 'finished'));
-    const result = next();
+    // Messages that arrived meanwhile replace the end of the current run: one agent turn reads them all.
+    if (this.queued.length > 0 && (this.plan.length === 0 || this.plan[0]?.terminal)) {
+      this.plan = this.planFor(this.queued.join('\n'));
+      this.queued = [];
+    }
+    const next = this.plan.shift() ?? { run: () => this.reply('All done.', 'finished'), terminal: true };
+    const result = next.run();
     if (result === 'stop') {
       this.publishFullState();
       return;
@@ -272,27 +286,29 @@ export class AgentConversation {
     const confirm = this.needsConfirmation(text);
     const steps: Step[] = [];
     for (let i = 0; i < count; i++) {
-      steps.push(() =>
-        this.act(`echo step ${i + 1}`, `Step ${i + 1} of ${count}: running a command.`, confirm),
-      );
-      steps.push(() => this.observe());
+      steps.push({
+        run: () => this.act(`echo step ${i + 1}`, `Step ${i + 1} of ${count}: running a command.`, confirm),
+      });
+      steps.push({ run: () => this.observe() });
     }
+    let end: () => 'stop';
     if (text.includes('[error]')) {
-      steps.push(() => {
+      end = () => {
         this.emit(conversationErrorEvent('LLMBadRequestError', 'The simulated LLM rejected the request.'));
         this.setStatus('error');
         return 'stop';
-      });
+      };
     } else if (text.includes('[stuck]')) {
-      steps.push(() => {
+      end = () => {
         this.setStatus('stuck');
         return 'stop';
-      });
+      };
     } else if (text.includes('[ask]')) {
-      steps.push(() => this.reply('Which file should I change? Please tell me and I will continue.', 'idle'));
+      end = () => this.reply('Which file should I change? Please tell me and I will continue.', 'idle');
     } else {
-      steps.push(() => this.reply(`Done. I handled: ${rawText.slice(0, 200)}`, 'finished'));
+      end = () => this.reply(`Done. I handled: ${rawText.slice(0, 200)}`, 'finished');
     }
+    steps.push({ run: end, terminal: true });
     return steps;
   }
 

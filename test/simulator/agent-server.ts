@@ -200,7 +200,7 @@ export class AgentServer {
     const health = this.atLeast('1.12.0') ? { status: 'ok' } : 'OK';
     r.add('GET', '/alive', (c) => sendJson(c.res, 200, { status: 'ok' }));
     r.add('GET', '/health', (c) => sendJson(c.res, 200, health));
-    r.add('GET', '/ready', (c) => sendJson(c.res, 200, { status: 'ready' }));
+    if (this.atLeast('1.12.0')) r.add('GET', '/ready', (c) => sendJson(c.res, 200, { status: 'ready' }));
     r.add('GET', '/server_info', (c) =>
       sendJson(c.res, 200, {
         uptime: (Date.now() - this.startedAt) / 1000,
@@ -215,9 +215,19 @@ export class AgentServer {
     r.add('GET', '/api/conversations/search', (c) => {
       const limit = parseLimit(c.query);
       const status = c.query.get('status');
+      const order = c.query.get('sort_order') ?? 'CREATED_AT_DESC';
+      const sorters: Record<string, (a: AgentConversation, b: AgentConversation) => number> = {
+        CREATED_AT: (a, b) => a.createdAt - b.createdAt,
+        CREATED_AT_DESC: (a, b) => b.createdAt - a.createdAt,
+        UPDATED_AT: (a, b) => a.updatedAt - b.updatedAt,
+        UPDATED_AT_DESC: (a, b) => b.updatedAt - a.updatedAt,
+      };
+      const sorter = sorters[order];
+      if (!sorter)
+        throw validationError(['query', 'sort_order'], 'Input should be a valid sort order', order, 'enum');
       const all = [...this.conversations.values()]
         .filter((conv) => !status || conv.executionStatus === status)
-        .sort((a, b) => b.createdAt - a.createdAt);
+        .sort(sorter);
       sendJson(
         c.res,
         200,
@@ -387,11 +397,11 @@ export class AgentServer {
     return join(this.options.filesRoot, posix.normalize(sandboxPath));
   }
 
-  private absolutePath(raw: string | null): string {
+  private absolutePath(raw: string | null, forUpload: boolean): string {
     if (raw === null) throw validationError(['query', 'path'], 'Field required', null, 'missing');
     if (!raw.startsWith('/')) {
-      // 1.3.0 swallowed this 400 into a 500.
-      if (!this.atLeast('1.4.0'))
+      // 1.3.0's upload swallowed this 400 into a 500.
+      if (forUpload && !this.atLeast('1.4.0'))
         throw new HttpError(500, {
           detail: 'Internal Server Error',
           exception: '500: Failed to upload file: 400: Path must be absolute',
@@ -403,7 +413,7 @@ export class AgentServer {
 
   /** Streams the multipart field `file` straight to disk; other fields are ignored. */
   private async upload(ctx: RouteContext, rawPath: string | null): Promise<void> {
-    const target = this.hostPath(this.absolutePath(rawPath));
+    const target = this.hostPath(this.absolutePath(rawPath, true));
     const type = ctx.req.headers['content-type'] ?? '';
     if (!type.startsWith('multipart/form-data'))
       throw validationError(['body', 'file'], 'Field required', null, 'missing');
@@ -431,7 +441,7 @@ export class AgentServer {
   }
 
   private async download(ctx: RouteContext, rawPath: string | null): Promise<void> {
-    const sandboxPath = this.absolutePath(rawPath);
+    const sandboxPath = this.absolutePath(rawPath, false);
     const target = this.hostPath(sandboxPath);
     const info = await stat(target).catch(() => undefined);
     if (!info) throw new HttpError(404, { detail: 'File not found' });
@@ -520,7 +530,7 @@ export class AgentServer {
       ws.close(4004, 'Conversation not found');
       return;
     }
-    if (conversation.subscriberCount >= MAX_SOCKET_SUBSCRIBERS) {
+    if (this.atLeast('1.23.0') && conversation.subscriberCount >= MAX_SOCKET_SUBSCRIBERS) {
       ws.close(1013, 'Too many connections for this conversation');
       return;
     }
@@ -533,7 +543,9 @@ export class AgentServer {
     ws.on('close', unsubscribe);
 
     const q = url.searchParams;
-    const mode = q.get('resend_mode') ?? (q.get('resend_all') === 'true' ? 'all' : undefined);
+    // resend_mode arrived in 1.15; resend_all=true is the older (deprecated) spelling of `all`.
+    const resendMode = this.atLeast('1.15.0') ? q.get('resend_mode') : null;
+    const mode = resendMode ?? (q.get('resend_all') === 'true' ? 'all' : undefined);
     if (mode === 'all') for (const e of [...conversation.events]) send(e);
     if (mode === 'since') {
       const after = q.get('after_timestamp');

@@ -111,13 +111,34 @@ export function addV1Routes(r: Router, world: World, userId: string | null): voi
     [...world.conversations.values()].sort((a, b) => b.createdAt - a.createdAt);
 
   r.add('GET', '/api/v1/users/me', (c) =>
+    // Built with expose_secrets=True: the LLM key comes back in clear text (§9.11).
     sendJson(c.res, 200, {
       id: userId,
       language: 'en',
-      llm_model: 'litellm_proxy/claude-sonnet-4-5',
+      agent: 'CodeActAgent',
+      max_iterations: null,
+      security_analyzer: null,
       confirmation_mode: false,
+      llm_model: 'litellm_proxy/claude-sonnet-4-5',
+      llm_api_key: 'sk-simulated-llm-key',
+      llm_base_url: null,
+      remote_runtime_resource_factor: 1,
+      enable_default_condenser: true,
+      enable_sound_notifications: false,
+      enable_proactive_conversation_starters: false,
+      enable_solvability_analysis: false,
+      user_consents_to_analytics: null,
+      sandbox_base_container_image: null,
+      sandbox_runtime_container_image: null,
+      mcp_config: null,
+      search_api_key: null,
+      sandbox_api_key: null,
+      max_budget_per_task: null,
+      condenser_max_size: null,
       email: null,
       email_verified: null,
+      git_user_name: null,
+      git_user_email: null,
       v1_enabled: true,
     }),
   );

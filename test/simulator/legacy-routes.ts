@@ -156,7 +156,8 @@ export function addLegacyRoutes(r: Router, world: World, scheduler: Scheduler, f
         selectedRepository: str('repository'),
         selectedBranch: str('selected_branch'),
         gitProvider: str('git_provider'),
-        trigger: 'gui',
+        // Conversations created with a Bearer API key are marked as API-triggered (§2.2).
+        trigger: c.req.headers.authorization?.startsWith('Bearer ') ? 'openhands_api' : 'gui',
       },
       scheduler,
     );
@@ -259,12 +260,18 @@ export function addLegacyRoutes(r: Router, world: World, scheduler: Scheduler, f
   r.add('GET', '/api/conversations/:id/events', (c) => {
     const legacy = world.legacy.get(c.params.id ?? '');
     if (!legacy) throw new HttpError(404, { detail: `Conversation ${c.params.id} not found` });
-    const limit = Number(c.query.get('limit') ?? 20);
-    if (!Number.isInteger(limit) || limit < 0 || limit > 100)
-      throw new HttpError(400, { detail: 'Invalid limit' });
-    const startId = Number(c.query.get('start_id') ?? 0);
-    const endRaw = c.query.get('end_id');
-    const endId = endRaw === null ? Infinity : Number(endRaw);
+    const int = (name: string, fallback: number): number => {
+      const raw = c.query.get(name);
+      if (raw === null) return fallback;
+      const n = Number(raw);
+      if (!Number.isInteger(n))
+        throw validationError(['query', name], 'Input should be a valid integer', raw, 'int_parsing');
+      return n;
+    };
+    const limit = int('limit', 20);
+    const startId = int('start_id', 0);
+    const endId = int('end_id', Infinity);
+    if (limit < 0 || limit > 100) throw new HttpError(400, { detail: 'Invalid limit' });
     let events = legacy.events.filter((e) => e.id >= startId && e.id <= endId);
     if (c.query.get('reverse') === 'true') events = events.reverse();
     sendJson(c.res, 200, { events: events.slice(0, limit), has_more: events.length > limit });
@@ -291,7 +298,7 @@ export function addLegacyRoutes(r: Router, world: World, scheduler: Scheduler, f
     const legacy = running(c);
     const root = join(filesRoot, 'legacy', legacy.id);
     const files = await new Promise<{ name: string; data: Buffer }[]>((resolve, reject) => {
-      const parser = Busboy({ headers: c.req.headers });
+      const parser = Busboy({ headers: c.req.headers, preservePath: true });
       const out: { name: string; data: Buffer }[] = [];
       parser.on('file', (field, stream, info) => {
         const chunks: Buffer[] = [];
@@ -306,7 +313,9 @@ export function addLegacyRoutes(r: Router, world: World, scheduler: Scheduler, f
     });
     const uploaded: string[] = [];
     for (const file of files) {
-      const sandboxPath = posix.join('/workspace', file.name);
+      // os.path.join(workspace_mount_path, filename) without sanitising: an absolute or `..` name escapes
+      // the workspace on the real server (§8). On the host, the simulator still confines it to its folder.
+      const sandboxPath = file.name.startsWith('/') ? file.name : `/workspace/${file.name}`;
       const target = join(root, posix.normalize(sandboxPath));
       await mkdir(join(target, '..'), { recursive: true });
       await writeFile(target, Buffer.from(file.data.toString('utf8'), 'utf8'));

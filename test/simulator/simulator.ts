@@ -118,7 +118,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return true;
       }
     }
-    const isV0 = path.startsWith('/api/') && !path.startsWith('/api/v1/') && path !== '/api/options/config';
+    // Every V0 router carries the SESSION_API_KEY dependency, /api/options/config (PUB) included (§2.1).
+    const isV0 = path.startsWith('/api/') && !path.startsWith('/api/v1/');
     if (options.sessionApiKey && isV0 && ctx.req.headers['x-session-api-key'] !== options.sessionApiKey) {
       sendJson(ctx.res, 401, { detail: 'Unauthorized' });
       return true;

@@ -390,10 +390,9 @@ export class World {
     this.conversations.delete(record.id);
     for (const [taskId, task] of this.tasks)
       if (task.appConversationId === record.id) this.tasks.delete(taskId);
+    // The sandbox goes too, in the background, whoever else uses it (§5.1, §9.1).
     const sandboxId = record.sandboxId;
-    const stillUsed = [...this.conversations.values()].some((c) => c.sandboxId === sandboxId);
-    if (!stillUsed)
-      this.options.scheduler.after(this.options.scheduler.stepMs, () => void this.deleteSandbox(sandboxId));
+    this.options.scheduler.after(this.options.scheduler.stepMs, () => void this.deleteSandbox(sandboxId));
     return true;
   }
 
