@@ -1,0 +1,374 @@
+// The servers the user has configured, and their API keys.
+//
+// Non-secret settings live in `<user data>/servers.json` (atomic writes, validated on load). Keys live in a
+// SecretStore: the OS keychain, or — when the keychain cannot be reached and the user agrees — main's
+// memory for this run only. Views handed to the renderer carry where a key is kept, never the key;
+// `getApiKey` is for main-process code (the API client) only. Nothing here logs a key.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import {
+  KEY_STORAGES,
+  baseUrlSchema,
+  describeProblems,
+  formatProblems,
+  serverIdSchema,
+  serverInputSchema,
+  serverKind,
+  serverNameSchema,
+  serverUpdateSchema,
+  type AccountErrorCode,
+  type FieldProblem,
+  type KeyStorage,
+  type KeychainStatus,
+  type ServerInput,
+  type ServerUpdate,
+  type ServerView,
+} from '../../shared/servers';
+import type { Logger } from '../logger';
+import { readJsonFile, writeJsonAtomic } from '../storage/atomic-json';
+import { KeychainUnavailableError, MemorySecretStore, type SecretStore } from './secret-store';
+
+export const SERVERS_FILE = 'servers.json';
+
+const storedServerSchema = z.object({
+  id: serverIdSchema,
+  name: serverNameSchema,
+  baseUrl: baseUrlSchema,
+  // 'session' on disk means "this server's key is entered per session"; the key itself is never stored.
+  keyStorage: z.enum(KEY_STORAGES),
+});
+type StoredServer = z.output<typeof storedServerSchema>;
+
+const serversFileSchema = z
+  .object({ version: z.literal(1), servers: z.array(storedServerSchema) })
+  .superRefine((file, ctx) => {
+    const ids = new Set<string>();
+    file.servers.forEach((server, index) => {
+      if (ids.has(server.id)) {
+        ctx.addIssue({ code: 'custom', path: ['servers', index, 'id'], message: 'duplicate server id' });
+      }
+      ids.add(server.id);
+    });
+  });
+type ServersFile = z.output<typeof serversFileSchema>;
+
+/** A failed account operation. `message` is for the user; `problems` lists invalid fields one by one. */
+export class AccountError extends Error {
+  override readonly name = 'AccountError';
+
+  constructor(
+    readonly code: Exclude<AccountErrorCode, 'keychain-unavailable'>,
+    message: string,
+    readonly problems: readonly FieldProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Why the saved servers could not be loaded at start-up. The service then starts with no servers. */
+export type LoadProblem =
+  | {
+      /** servers.json was unreadable JSON or not in the expected format; it was renamed to `movedTo`. */
+      kind: 'corrupt';
+      message: string;
+      movedTo: string;
+      detail: string;
+    }
+  | {
+      /** servers.json could not be read at all (e.g. permissions). It is left alone and nothing is saved. */
+      kind: 'unreadable';
+      message: string;
+      detail: string;
+    };
+
+export interface KeyOptions {
+  /**
+   * Keep the API key in memory for this run only instead of in the keychain. Meant for when the keychain is
+   * unavailable (the user has been told and agreed); it also works when it is available.
+   */
+  sessionOnlyKey?: boolean;
+}
+
+export interface RemoveOptions {
+  /**
+   * Remove the server even if its key cannot be deleted from the keychain right now (the keychain is
+   * unavailable); the key then stays in the keychain. Without it, such a removal fails and changes nothing.
+   */
+  force?: boolean;
+}
+
+export interface AccountServiceOptions {
+  /** The user-data folder; servers.json lives here. */
+  dataDir: string;
+  /** Where keys are kept for good: normally a KeytarSecretStore. */
+  keychain: SecretStore;
+  /** Where session-only keys are kept (default: a fresh MemorySecretStore, i.e. this run only). */
+  session?: MemorySecretStore;
+  logger?: Logger;
+  /** New server ids (default: a random UUID as 32 hex digits). */
+  newId?: () => string;
+  /** Clock for naming a corrupt settings file aside. */
+  now?: () => Date;
+}
+
+const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export class AccountService {
+  readonly settingsPath: string;
+  private readonly keychain: SecretStore;
+  private readonly session: MemorySecretStore;
+  private readonly logger: Logger;
+  private readonly newId: () => string;
+  private servers: StoredServer[] = [];
+  private problem: LoadProblem | null = null;
+  /** Mutations run one at a time, so the in-memory list and servers.json never diverge. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(options: AccountServiceOptions) {
+    this.settingsPath = path.join(options.dataDir, SERVERS_FILE);
+    this.keychain = options.keychain;
+    this.session = options.session ?? new MemorySecretStore();
+    this.logger = options.logger ?? silentLogger;
+    this.newId = options.newId ?? (() => randomUUID().replaceAll('-', ''));
+  }
+
+  /** Loads servers.json. Never throws: a bad or unreadable file becomes `loadProblem`. */
+  static async open(options: AccountServiceOptions): Promise<AccountService> {
+    const service = new AccountService(options);
+    await service.load(options.now);
+    return service;
+  }
+
+  private async load(now: (() => Date) | undefined): Promise<void> {
+    try {
+      const result = await readJsonFile(this.settingsPath, serversFileSchema, { now });
+      if (result.ok) {
+        this.servers = result.value.servers;
+        this.logger.info(`accounts: loaded ${this.servers.length} server(s)`);
+      } else if (result.reason === 'corrupt') {
+        this.problem = {
+          kind: 'corrupt',
+          message: `Your saved servers could not be read because the settings file is damaged. It was kept as "${result.movedTo}" and the app started with no servers; add them again.`,
+          movedTo: result.movedTo,
+          detail: result.error,
+        };
+        this.logger.warn(`accounts: ${result.error}; moved to ${result.movedTo}`);
+      }
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      this.problem = {
+        kind: 'unreadable',
+        message: `Your saved servers could not be read (${detail}). Changes to servers cannot be saved until this is fixed and the app is restarted.`,
+        detail,
+      };
+      this.logger.error(`accounts: cannot read ${this.settingsPath}: ${detail}`);
+    }
+  }
+
+  /** What went wrong loading servers.json at start-up, for the UI to show; null if nothing did. */
+  get loadProblem(): LoadProblem | null {
+    return this.problem;
+  }
+
+  /** The user has seen the load problem. (An unreadable file still blocks saving.) */
+  dismissLoadProblem(): void {
+    if (this.problem?.kind === 'corrupt') this.problem = null;
+  }
+
+  list(): ServerView[] {
+    return this.servers.map((server) => this.view(server));
+  }
+
+  /** Whether keys can go to the keychain right now. */
+  keychainStatus(): Promise<KeychainStatus> {
+    return this.keychain.probe();
+  }
+
+  /**
+   * Adds a server. With an API key, the key goes to the keychain first; if the keychain is unavailable this
+   * throws KeychainUnavailableError and nothing is added — ask the user, then retry with
+   * `{ sessionOnlyKey: true }`.
+   */
+  add(input: ServerInput, options: KeyOptions = {}): Promise<ServerView> {
+    return this.exclusive(async () => {
+      const valid = parse(serverInputSchema, input);
+      this.assertWritable();
+      const id = this.newId();
+      let keyStorage: KeyStorage = 'none';
+      if (valid.apiKey !== undefined) {
+        const store = options.sessionOnlyKey ? this.session : this.keychain;
+        await store.set(id, valid.apiKey);
+        keyStorage = store.storage;
+      }
+      const server: StoredServer = { id, name: valid.name, baseUrl: valid.baseUrl, keyStorage };
+      try {
+        await this.save([...this.servers, server]);
+      } catch (error) {
+        if (keyStorage !== 'none') await this.forgetKey(this.store(keyStorage), id);
+        throw error;
+      }
+      this.servers = [...this.servers, server];
+      this.logger.info(`accounts: added server ${id} (${serverKind(server.baseUrl)}, key: ${keyStorage})`);
+      return this.view(server);
+    });
+  }
+
+  /**
+   * Changes a server. `apiKey`: a string replaces the key (keychain, or session with `sessionOnlyKey`),
+   * null removes it, absent keeps it. Keychain unavailable → KeychainUnavailableError, nothing changed.
+   */
+  update(id: string, patch: ServerUpdate, options: KeyOptions = {}): Promise<ServerView> {
+    return this.exclusive(async () => {
+      const current = this.find(id);
+      const valid = parse(serverUpdateSchema, patch);
+      this.assertWritable();
+      const next: StoredServer = {
+        ...current,
+        name: valid.name ?? current.name,
+        baseUrl: valid.baseUrl ?? current.baseUrl,
+      };
+      let rollback: (() => Promise<void>) | undefined;
+      let staleKeychainKey = false;
+
+      if (typeof valid.apiKey === 'string') {
+        const store = options.sessionOnlyKey ? this.session : this.keychain;
+        await store.set(id, valid.apiKey);
+        next.keyStorage = store.storage;
+        if (current.keyStorage !== store.storage) {
+          rollback = () => this.forgetKey(store, id);
+          staleKeychainKey = current.keyStorage === 'keychain';
+        }
+      } else if (valid.apiKey === null) {
+        // Delete from the keychain first: if it is unreachable, fail before changing anything.
+        if (current.keyStorage === 'keychain') await this.keychain.delete(id);
+        next.keyStorage = 'none';
+      }
+
+      try {
+        await this.save(this.servers.map((s) => (s.id === id ? next : s)));
+      } catch (error) {
+        await rollback?.();
+        throw error;
+      }
+      this.servers = this.servers.map((s) => (s.id === id ? next : s));
+      if (next.keyStorage !== 'session') await this.session.delete(id);
+      // Switched from keychain to a session key (typically because the keychain is down): try to tidy up.
+      if (staleKeychainKey) await this.forgetKey(this.keychain, id);
+      this.logger.info(`accounts: updated server ${id} (key: ${next.keyStorage})`);
+      return this.view(next);
+    });
+  }
+
+  /**
+   * Removes a server and deletes its key. The keychain key is deleted first, so a server never disappears
+   * leaving its key behind — unless `force` is given while the keychain is unavailable (`keyDeleted: false`).
+   */
+  remove(id: string, options: RemoveOptions = {}): Promise<{ keyDeleted: boolean }> {
+    return this.exclusive(async () => {
+      const current = this.find(id);
+      this.assertWritable();
+      let keyDeleted = true;
+      if (current.keyStorage === 'keychain') {
+        try {
+          await this.keychain.delete(id);
+        } catch (error) {
+          if (!(error instanceof KeychainUnavailableError) || !options.force) throw error;
+          keyDeleted = false;
+          this.logger.warn(
+            `accounts: removing server ${id}; its keychain key could not be deleted (${error.detail})`,
+          );
+        }
+      }
+      await this.save(this.servers.filter((s) => s.id !== id));
+      this.servers = this.servers.filter((s) => s.id !== id);
+      await this.session.delete(id);
+      this.logger.info(`accounts: removed server ${id}`);
+      return { keyDeleted };
+    });
+  }
+
+  /**
+   * The server's API key, for main-process code only (the API client) — never send it to the renderer.
+   * null: the server has no key, its session key is gone, or the keychain entry was deleted elsewhere.
+   * Throws KeychainUnavailableError if the key is in a keychain that cannot be reached.
+   */
+  async getApiKey(id: string): Promise<string | null> {
+    const server = this.find(id);
+    if (server.keyStorage === 'none') return null;
+    const key = await this.store(server.keyStorage).get(id);
+    if (key === null && server.keyStorage === 'keychain') {
+      this.logger.warn(`accounts: server ${id} has no key in the keychain any more`);
+    }
+    return key;
+  }
+
+  private view(server: StoredServer): ServerView {
+    // A 'session' entry whose key is not in this run's memory is one from an earlier run: session keys do
+    // not survive a restart, so it comes back as keyStorage 'none' with `sessionKeyLost` telling the UI to
+    // ask for the key again. servers.json keeps saying 'session' until the user enters a key or removes it.
+    let keyStorage = server.keyStorage;
+    let sessionKeyLost = false;
+    if (keyStorage === 'session' && !this.session.has(server.id)) {
+      keyStorage = 'none';
+      sessionKeyLost = true;
+    }
+    return {
+      id: server.id,
+      name: server.name,
+      baseUrl: server.baseUrl,
+      kind: serverKind(server.baseUrl),
+      keyStorage,
+      hasKey: keyStorage !== 'none',
+      sessionKeyLost,
+    };
+  }
+
+  private find(id: string): StoredServer {
+    const server = this.servers.find((s) => s.id === id);
+    if (!server) throw new AccountError('not-found', 'That server no longer exists.');
+    return server;
+  }
+
+  private store(storage: Exclude<KeyStorage, 'none'>): SecretStore {
+    return storage === 'keychain' ? this.keychain : this.session;
+  }
+
+  private assertWritable(): void {
+    if (this.problem?.kind === 'unreadable') throw new AccountError('storage-failed', this.problem.message);
+  }
+
+  private async save(servers: StoredServer[]): Promise<void> {
+    const file: ServersFile = { version: 1, servers };
+    try {
+      await writeJsonAtomic(this.settingsPath, file);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      this.logger.error(`accounts: cannot save ${this.settingsPath}: ${detail}`);
+      throw new AccountError('storage-failed', `Your server settings could not be saved (${detail}).`);
+    }
+  }
+
+  /** Best-effort key deletion for rollback and tidying: failures are logged (by id), not thrown. */
+  private async forgetKey(store: SecretStore, id: string): Promise<void> {
+    try {
+      await store.delete(id);
+    } catch (error) {
+      const detail = error instanceof KeychainUnavailableError ? error.detail : String(error);
+      this.logger.warn(`accounts: could not delete the ${store.storage} key of server ${id}: ${detail}`);
+    }
+  }
+
+  private exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(operation);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = describeProblems(result.error);
+  throw new AccountError('invalid-input', formatProblems(problems), problems);
+}

@@ -1,0 +1,211 @@
+// Where API keys are kept: the OS keychain through keytar (macOS Keychain, Windows Credential Vault,
+// libsecret on Linux), or main's memory for this run only. Callers see one async interface, so another
+// backend (e.g. Electron safeStorage) can be added without touching them.
+//
+// Keys never leave these stores except through `get`, never go to disk in plain text and are never part of
+// an error message (keytar's own messages do not contain them either).
+import { createRequire } from 'node:module';
+import { APP_NAME } from '../../shared/app-info';
+import type { KeychainStatus, KeychainUnavailableReason } from '../../shared/servers';
+
+export interface SecretStore {
+  /** Which `keyStorage` a key kept here has. */
+  readonly storage: 'keychain' | 'session';
+  /** Whether the store can be used right now. Never throws; bounded in time. */
+  probe(): Promise<KeychainStatus>;
+  /** The secret, or null when there is none. */
+  get(account: string): Promise<string | null>;
+  /** Stores or replaces the secret. */
+  set(account: string, secret: string): Promise<void>;
+  /** Removes the secret; false if there was none. */
+  delete(account: string): Promise<boolean>;
+}
+
+const SESSION_HINT =
+  'You can keep the key for this session only; you will need to enter it again after restarting OpenHands Desktop.';
+
+const USER_MESSAGES: Record<KeychainUnavailableReason, string> = {
+  'module-missing': `The system keychain cannot be used because its support module could not be loaded, so API keys cannot be saved securely on this computer. ${SESSION_HINT}`,
+  unreachable: `The system keychain could not be reached, so the API key cannot be saved securely. On Linux this usually means no keyring service (such as GNOME Keyring or KWallet) is running in your session. ${SESSION_HINT}`,
+  timeout: `The system keychain did not respond in time (it may be locked and waiting for your password). ${SESSION_HINT}`,
+};
+
+/** The OS keychain cannot be used. `message` is for the user; `detail` is the technical cause (no secrets). */
+export class KeychainUnavailableError extends Error {
+  readonly code = 'keychain-unavailable' as const;
+  override readonly name = 'KeychainUnavailableError';
+
+  constructor(
+    readonly reason: KeychainUnavailableReason,
+    readonly detail: string,
+  ) {
+    super(USER_MESSAGES[reason]);
+  }
+
+  toStatus(): KeychainStatus {
+    return { state: 'unavailable', reason: this.reason, message: this.message, detail: this.detail };
+  }
+}
+
+/** The part of keytar we use. */
+interface KeytarApi {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+}
+
+function isKeytarApi(value: unknown): value is KeytarApi {
+  if (typeof value !== 'object' || value === null) return false;
+  const api = value as Record<string, unknown>;
+  return (
+    typeof api.getPassword === 'function' &&
+    typeof api.setPassword === 'function' &&
+    typeof api.deletePassword === 'function'
+  );
+}
+
+export interface KeytarSecretStoreOptions {
+  /** Keychain service name (default "OpenHands Desktop"). Tests use their own so they never touch real keys. */
+  service?: string;
+  /** Module to load (default 'keytar'). Pointing it at a module that does not exist shows the no-module path. */
+  moduleId?: string;
+  /** How long one keychain call may take before it counts as "keychain unavailable" (default 5 s). */
+  timeoutMs?: number;
+}
+
+/** Probe account: read (never written) to check that the keychain answers. */
+const PROBE_ACCOUNT = 'openhands-desktop-availability-probe';
+
+export class KeytarSecretStore implements SecretStore {
+  readonly storage = 'keychain' as const;
+  readonly service: string;
+  private readonly moduleId: string;
+  private readonly timeoutMs: number;
+  private keytar: KeytarApi | undefined;
+  private loadError: KeychainUnavailableError | undefined;
+  /**
+   * Calls that timed out but have not returned yet. Each one holds a libuv thread-pool thread (keytar
+   * blocks one per call), so while any is outstanding new calls fail fast instead of piling up and
+   * starving file I/O.
+   */
+  private stuckCalls = 0;
+
+  constructor(options: KeytarSecretStoreOptions = {}) {
+    this.service = options.service ?? APP_NAME;
+    this.moduleId = options.moduleId ?? 'keytar';
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+  }
+
+  async probe(): Promise<KeychainStatus> {
+    try {
+      await this.call('probe', (k) => k.getPassword(this.service, PROBE_ACCOUNT));
+      return { state: 'available' };
+    } catch (error) {
+      if (error instanceof KeychainUnavailableError) return error.toStatus();
+      throw error;
+    }
+  }
+
+  get(account: string): Promise<string | null> {
+    return this.call('read', (k) => k.getPassword(this.service, account));
+  }
+
+  set(account: string, secret: string): Promise<void> {
+    // Callers validate keys (shared/servers.ts); an empty one here is a bug, not an unavailable keychain.
+    if (secret.length === 0 || account.length === 0) {
+      return Promise.reject(new TypeError('KeytarSecretStore.set: empty account or secret'));
+    }
+    return this.call('write', (k) => k.setPassword(this.service, account, secret));
+  }
+
+  delete(account: string): Promise<boolean> {
+    return this.call('delete', (k) => k.deletePassword(this.service, account));
+  }
+
+  /**
+   * Loads keytar on first use, not at import: a missing or broken native module then means "keychain
+   * unavailable" instead of a crash when the accounts code is imported.
+   */
+  private load(): KeytarApi {
+    if (this.keytar) return this.keytar;
+    if (this.loadError) throw this.loadError;
+    try {
+      const requireHere = createRequire(__filename);
+      const loaded: unknown = requireHere(this.moduleId);
+      if (!isKeytarApi(loaded)) throw new Error(`'${this.moduleId}' does not look like keytar`);
+      this.keytar = loaded;
+      return loaded;
+    } catch (error) {
+      this.loadError = new KeychainUnavailableError('module-missing', describe(error));
+      throw this.loadError;
+    }
+  }
+
+  private async call<T>(operation: string, run: (keytar: KeytarApi) => Promise<T>): Promise<T> {
+    const keytar = this.load();
+    if (this.stuckCalls > 0) {
+      throw new KeychainUnavailableError(
+        'timeout',
+        `keychain ${operation} skipped: an earlier call has not returned`,
+      );
+    }
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const attempt = Promise.resolve()
+      .then(() => run(keytar))
+      .catch((error: unknown) => {
+        throw new KeychainUnavailableError('unreachable', `keychain ${operation} failed: ${describe(error)}`);
+      })
+      .finally(() => {
+        if (timedOut) this.stuckCalls -= 1;
+      });
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        this.stuckCalls += 1;
+        reject(
+          new KeychainUnavailableError('timeout', `keychain ${operation} took over ${this.timeoutMs} ms`),
+        );
+      }, this.timeoutMs);
+    });
+    try {
+      return await Promise.race([attempt, deadline]);
+    } finally {
+      clearTimeout(timer);
+      // A call that lost the race may still fail later; its outcome has been reported already.
+      attempt.catch(() => undefined);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Keys kept in main's memory for this run only ("session-only"): nothing is written anywhere. */
+export class MemorySecretStore implements SecretStore {
+  readonly storage = 'session' as const;
+  private readonly secrets = new Map<string, string>();
+
+  probe(): Promise<KeychainStatus> {
+    return Promise.resolve({ state: 'available' });
+  }
+
+  /** Synchronous check, so views can be built without awaiting. */
+  has(account: string): boolean {
+    return this.secrets.has(account);
+  }
+
+  get(account: string): Promise<string | null> {
+    return Promise.resolve(this.secrets.get(account) ?? null);
+  }
+
+  set(account: string, secret: string): Promise<void> {
+    this.secrets.set(account, secret);
+    return Promise.resolve();
+  }
+
+  delete(account: string): Promise<boolean> {
+    return Promise.resolve(this.secrets.delete(account));
+  }
+}

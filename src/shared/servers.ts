@@ -1,0 +1,219 @@
+// Server accounts as main and the renderer both see them: input schemas (validated and normalised in one
+// place), and the view that crosses the bridge. A view never carries an API key, only where it is kept.
+// No Node built-ins and no electron here (eslint.config.mjs).
+import { z } from 'zod';
+
+export const SERVER_NAME_MAX = 80;
+export const API_KEY_MAX = 4096;
+export const BASE_URL_MAX = 2048;
+
+/** Where a server's API key lives. 'session': in main's memory for this run only. */
+export const KEY_STORAGES = ['keychain', 'session', 'none'] as const;
+export type KeyStorage = (typeof KEY_STORAGES)[number];
+
+export type ServerKind = 'self-hosted' | 'cloud';
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex -- as above, plus any whitespace (spaces, tabs, line breaks)
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/;
+
+function codePointLength(s: string): number {
+  return [...s].length;
+}
+
+/** Zod's message for a missing or non-string field, in words. */
+function textError(label: string) {
+  return (issue: { input: unknown }): string =>
+    issue.input === undefined ? `${label} is required.` : `${label} must be text.`;
+}
+
+export const serverNameSchema = z.string({ error: textError('Name') }).transform((value, ctx) => {
+  const name = value.trim();
+  if (name.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'Name is required.' });
+    return z.NEVER;
+  }
+  if (codePointLength(name) > SERVER_NAME_MAX) {
+    ctx.addIssue({ code: 'custom', message: `Name must be at most ${SERVER_NAME_MAX} characters.` });
+    return z.NEVER;
+  }
+  if (CONTROL_CHARS.test(name)) {
+    ctx.addIssue({ code: 'custom', message: 'Name must not contain line breaks or control characters.' });
+    return z.NEVER;
+  }
+  return name;
+});
+
+/**
+ * Checks a server address and returns its normal form, or a plain-language problem.
+ * Normal form: lower-case scheme and host, no default port, no trailing slash, path kept (a server behind a
+ * reverse proxy may live under one), e.g. " HTTPS://App.All-Hands.dev/ " → "https://app.all-hands.dev".
+ */
+export function normalizeBaseUrl(raw: string): { ok: true; url: string } | { ok: false; message: string } {
+  const text = raw.trim();
+  if (text.length === 0) return { ok: false, message: 'Server address is required.' };
+  if (text.length > BASE_URL_MAX) {
+    return { ok: false, message: `Server address must be at most ${BASE_URL_MAX} characters.` };
+  }
+  if (WHITESPACE_OR_CONTROL.test(text)) {
+    return { ok: false, message: 'Server address must not contain spaces or control characters.' };
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { ok: false, message: 'Server address must be a full URL, e.g. http://localhost:3000.' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { ok: false, message: 'Server address must start with http:// or https://.' };
+  }
+  if (url.hostname === '') return { ok: false, message: 'Server address must include a host name.' };
+  if (url.username !== '' || url.password !== '') {
+    return {
+      ok: false,
+      message: 'Server address must not contain a user name or password; enter the key as the API key.',
+    };
+  }
+  // Checked on the text: `new URL('http://x/?').search` is '' although the address has a (empty) query.
+  if (text.includes('?')) return { ok: false, message: 'Server address must not contain a query (?…).' };
+  if (text.includes('#')) return { ok: false, message: 'Server address must not contain a fragment (#…).' };
+  const path = url.pathname.replace(/\/+$/, '');
+  return { ok: true, url: `${url.origin}${path}` };
+}
+
+export const baseUrlSchema = z.string({ error: textError('Server address') }).transform((value, ctx) => {
+  const result = normalizeBaseUrl(value);
+  if (!result.ok) {
+    ctx.addIssue({ code: 'custom', message: result.message });
+    return z.NEVER;
+  }
+  return result.url;
+});
+
+/** An API key as entered. Never trimmed or echoed back in a message: it is rejected or kept byte for byte. */
+export const apiKeySchema = z.string({ error: textError('API key') }).transform((key, ctx) => {
+  if (key.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'API key must not be empty.' });
+    return z.NEVER;
+  }
+  if (key.length > API_KEY_MAX) {
+    ctx.addIssue({ code: 'custom', message: `API key must be at most ${API_KEY_MAX} characters.` });
+    return z.NEVER;
+  }
+  if (WHITESPACE_OR_CONTROL.test(key)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'API key must not contain spaces, line breaks or control characters.',
+    });
+    return z.NEVER;
+  }
+  return key;
+});
+
+export const serverInputSchema = z.strictObject({
+  name: serverNameSchema,
+  baseUrl: baseUrlSchema,
+  apiKey: apiKeySchema.optional(),
+});
+/** What the user enters to add a server (before validation). */
+export type ServerInput = z.input<typeof serverInputSchema>;
+/** A validated, normalised `ServerInput`. */
+export type ValidServerInput = z.output<typeof serverInputSchema>;
+
+export const serverUpdateSchema = z.strictObject({
+  name: serverNameSchema.optional(),
+  baseUrl: baseUrlSchema.optional(),
+  /** A string replaces the key, `null` removes it, absent leaves it as it is. */
+  apiKey: apiKeySchema.nullable().optional(),
+});
+export type ServerUpdate = z.input<typeof serverUpdateSchema>;
+export type ValidServerUpdate = z.output<typeof serverUpdateSchema>;
+
+/** Server ids: 128 random bits as 32 lower-case hex digits (a UUID v4 without dashes). */
+export const serverIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'Not a server id.');
+
+/** OpenHands Cloud lives on all-hands.dev (app.all-hands.dev and its other hosts); anything else is self-hosted. */
+export function serverKind(baseUrl: string): ServerKind {
+  let host: string;
+  try {
+    host = new URL(baseUrl).hostname.toLowerCase();
+  } catch {
+    return 'self-hosted';
+  }
+  return host.endsWith('.all-hands.dev') ? 'cloud' : 'self-hosted';
+}
+
+/** A server as the renderer sees it. */
+export interface ServerView {
+  id: string;
+  name: string;
+  baseUrl: string;
+  kind: ServerKind;
+  keyStorage: KeyStorage;
+  /** `keyStorage !== 'none'`: whether requests to this server will carry an API key. */
+  hasKey: boolean;
+  /**
+   * The key was kept for a session only and that session has ended (the app restarted): the user has to
+   * enter it again. Always false while `keyStorage` is 'keychain' or 'session'.
+   */
+  sessionKeyLost: boolean;
+}
+
+/** Whether the OS keychain can hold keys right now; `message` is written for the user. */
+export type KeychainStatus =
+  | { state: 'available' }
+  | {
+      state: 'unavailable';
+      reason: KeychainUnavailableReason;
+      message: string;
+      /** The technical cause (e.g. "Could not connect: No such file or directory"), for a details view. */
+      detail: string;
+    };
+
+export type KeychainUnavailableReason =
+  /** The native keychain module could not be loaded. */
+  | 'module-missing'
+  /** The keychain service answered with an error or could not be reached (e.g. no session bus on Linux). */
+  | 'unreachable'
+  /** The keychain did not answer in time (e.g. a locked keyring waiting for a password prompt). */
+  | 'timeout';
+
+/** Error codes for account operations, as the bridge reports them. */
+export type AccountErrorCode = 'invalid-input' | 'not-found' | 'keychain-unavailable' | 'storage-failed';
+
+/** One problem with one field, in words for the user. */
+export interface FieldProblem {
+  /** 'name', 'baseUrl', 'apiKey', or '' for the input as a whole. */
+  field: string;
+  message: string;
+}
+
+const FIELDS: ReadonlySet<string> = new Set(['name', 'baseUrl', 'apiKey']);
+
+/**
+ * Turns zod issues into one plain-language problem per field. Field messages come from the schemas above;
+ * structural problems (an unknown field, not an object) get a sentence of their own instead of a zod dump.
+ * Never includes an input value, so an API key is never echoed.
+ */
+export function describeProblems(error: z.ZodError): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const seen = new Set<string>();
+  for (const issue of error.issues) {
+    const first = issue.path[0];
+    const field = typeof first === 'string' && FIELDS.has(first) ? first : '';
+    let message: string;
+    if (field !== '')
+      message = issue.message; // written by the field schemas above
+    else if (issue.code === 'unrecognized_keys') message = `Unknown field(s): ${issue.keys.join(', ')}.`;
+    else message = 'Expected an object with a name, a server address and optionally an API key.';
+    if (seen.has(field)) continue;
+    seen.add(field);
+    problems.push({ field, message });
+  }
+  return problems;
+}
+
+export function formatProblems(problems: readonly FieldProblem[]): string {
+  return problems.map((p) => p.message).join(' ');
+}

@@ -1,0 +1,363 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AccountError, AccountService } from '../../src/main/accounts/account-service';
+import {
+  KeychainUnavailableError,
+  KeytarSecretStore,
+  MemorySecretStore,
+} from '../../src/main/accounts/secret-store';
+import type { Logger } from '../../src/main/logger';
+import { requireKeychain, testKeychain } from './fixtures/keychain';
+
+/** A real KeytarSecretStore whose native module cannot be found: the "no keychain" path without a fake. */
+function missingKeychain(): KeytarSecretStore {
+  return new KeytarSecretStore({ moduleId: 'keytar-not-installed-for-this-test' });
+}
+
+function secret(label: string): string {
+  return `sk-${label}-${randomBytes(12).toString('hex')}`;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+let dataDir: string;
+let settingsPath: string;
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'accounts-'));
+  settingsPath = path.join(dataDir, 'servers.json');
+});
+afterEach(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const id1 = 'a'.repeat(32);
+const id2 = 'b'.repeat(32);
+
+describe('AccountService basics', () => {
+  it('starts empty without a settings file and does not create one until something changes', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    expect(accounts.list()).toEqual([]);
+    expect(accounts.loadProblem).toBeNull();
+    expect(await readdir(dataDir)).toEqual([]);
+  });
+
+  it('adds self-hosted and Cloud servers side by side, without keys', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    const local = await accounts.add({ name: ' Local ', baseUrl: 'http://localhost:3000/' });
+    const cloud = await accounts.add({ name: 'Cloud', baseUrl: 'https://app.all-hands.dev' });
+    expect(accounts.list()).toEqual([
+      {
+        id: local.id,
+        name: 'Local',
+        baseUrl: 'http://localhost:3000',
+        kind: 'self-hosted',
+        keyStorage: 'none',
+        hasKey: false,
+        sessionKeyLost: false,
+      },
+      {
+        id: cloud.id,
+        name: 'Cloud',
+        baseUrl: 'https://app.all-hands.dev',
+        kind: 'cloud',
+        keyStorage: 'none',
+        hasKey: false,
+        sessionKeyLost: false,
+      },
+    ]);
+    expect(local.id).not.toBe(cloud.id);
+    expect(await accounts.getApiKey(local.id)).toBeNull();
+    const reopened = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    expect(reopened.list()).toEqual(accounts.list());
+  });
+
+  it('updates name and address; validates first', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    const { id } = await accounts.add({ name: 'Local', baseUrl: 'http://localhost:3000' });
+    expect(await accounts.update(id, { baseUrl: 'https://openhands.example.com/oh/' })).toMatchObject({
+      name: 'Local',
+      baseUrl: 'https://openhands.example.com/oh',
+    });
+    const error = await rejection(accounts.update(id, { name: '', baseUrl: 'ftp://x' }));
+    expect(error).toBeInstanceOf(AccountError);
+    expect(error).toMatchObject({
+      code: 'invalid-input',
+      message: 'Name is required. Server address must start with http:// or https://.',
+      problems: [
+        { field: 'name', message: 'Name is required.' },
+        { field: 'baseUrl', message: 'Server address must start with http:// or https://.' },
+      ],
+    });
+    expect(accounts.list()[0]?.baseUrl).toBe('https://openhands.example.com/oh');
+  });
+
+  it('rejects bad input with plain messages and changes nothing', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    for (const input of [
+      { name: 'x', baseUrl: 'javascript:alert(1)' },
+      { name: 'x', baseUrl: 'http://user:pw@host' },
+      { name: 'x'.repeat(81), baseUrl: 'http://h' },
+      { name: 'x', baseUrl: 'http://h', apiKey: 'line\nbreak' },
+    ]) {
+      const error = await rejection(accounts.add(input, { sessionOnlyKey: true }));
+      expect(error).toMatchObject({ name: 'AccountError', code: 'invalid-input' });
+      expect((error as Error).message).not.toMatch(/ZodError|invalid_type|"path"/);
+    }
+    expect(accounts.list()).toEqual([]);
+    expect(await readdir(dataDir)).toEqual([]);
+  });
+
+  it('unknown ids are reported as not-found', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    await expect(accounts.getApiKey(id1)).rejects.toMatchObject({ code: 'not-found' });
+    await expect(accounts.update(id1, { name: 'x' })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(accounts.remove(id1)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('serialises concurrent changes', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    const views = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => accounts.add({ name: `S${i}`, baseUrl: `http://s${i}.example` })),
+    );
+    await Promise.all([accounts.remove(views[0]!.id), accounts.update(views[1]!.id, { name: 'renamed' })]);
+    const reopened = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    expect(reopened.list()).toEqual(accounts.list());
+    expect(reopened.list().map((s) => s.name)).toEqual(['renamed', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7']);
+  });
+});
+
+describe('loading servers.json', () => {
+  it('keeps the saved servers across restarts', async () => {
+    await writeFile(
+      settingsPath,
+      JSON.stringify({
+        version: 1,
+        servers: [
+          { id: id1, name: 'Local', baseUrl: 'http://localhost:3000', keyStorage: 'none' },
+          { id: id2, name: 'Cloud', baseUrl: 'https://app.all-hands.dev', keyStorage: 'keychain' },
+        ],
+      }),
+    );
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    expect(accounts.loadProblem).toBeNull();
+    expect(accounts.list().map((s) => [s.id, s.kind, s.keyStorage])).toEqual([
+      [id1, 'self-hosted', 'none'],
+      [id2, 'cloud', 'keychain'],
+    ]);
+  });
+
+  it.each([
+    ['unparsable JSON', '{"version": 1, "servers": [', /is not valid JSON/],
+    ['an empty file', '', /is not valid JSON/],
+    ['a newer version', JSON.stringify({ version: 2, servers: [] }), /version/],
+    [
+      'a bad entry',
+      JSON.stringify({
+        version: 1,
+        servers: [{ id: 'x', name: 'n', baseUrl: 'ftp://x', keyStorage: 'none' }],
+      }),
+      /servers\.0\.id/,
+    ],
+    [
+      'duplicate ids',
+      JSON.stringify({
+        version: 1,
+        servers: [
+          { id: id1, name: 'a', baseUrl: 'http://a', keyStorage: 'none' },
+          { id: id1, name: 'b', baseUrl: 'http://b', keyStorage: 'none' },
+        ],
+      }),
+      /duplicate server id/,
+    ],
+  ])('%s: starts with no servers, keeps the file aside and reports it', async (_label, content, detail) => {
+    await writeFile(settingsPath, content);
+    const accounts = await AccountService.open({
+      dataDir,
+      keychain: missingKeychain(),
+      now: () => new Date('2025-01-02T03:04:05.006Z'),
+    });
+    expect(accounts.list()).toEqual([]);
+    const movedTo = path.join(dataDir, 'servers.json.corrupt-2025-01-02T03-04-05-006Z');
+    expect(accounts.loadProblem).toMatchObject({ kind: 'corrupt', movedTo });
+    expect(accounts.loadProblem?.message).toContain('damaged');
+    expect(accounts.loadProblem?.message).toContain(movedTo);
+    if (accounts.loadProblem?.kind === 'corrupt') expect(accounts.loadProblem.detail).toMatch(detail);
+    expect(await readFile(movedTo, 'utf8')).toBe(content);
+
+    // The app stays usable: a new server is saved to a fresh servers.json, the bad copy stays.
+    await accounts.add({ name: 'New', baseUrl: 'http://localhost:3000' });
+    expect((await readdir(dataDir)).sort()).toEqual(['servers.json', path.basename(movedTo)]);
+    accounts.dismissLoadProblem();
+    expect(accounts.loadProblem).toBeNull();
+  });
+
+  it('an unreadable servers.json is reported, left alone, and never overwritten', async () => {
+    await mkdir(settingsPath); // a folder where the file should be: reading fails with EISDIR
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    expect(accounts.list()).toEqual([]);
+    expect(accounts.loadProblem).toMatchObject({ kind: 'unreadable' });
+    await expect(accounts.add({ name: 'x', baseUrl: 'http://h' })).rejects.toMatchObject({
+      code: 'storage-failed',
+    });
+    expect(await readdir(dataDir)).toEqual(['servers.json']);
+  });
+});
+
+describe('without a keychain', () => {
+  it('reports the keychain as unavailable, in plain words', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    const status = await accounts.keychainStatus();
+    expect(status).toMatchObject({ state: 'unavailable', reason: 'module-missing' });
+    if (status.state === 'unavailable') {
+      expect(status.message).toMatch(/keychain/);
+      expect(status.message).toMatch(/this session only/);
+      expect(status.detail).toMatch(/keytar-not-installed-for-this-test/);
+    }
+  });
+
+  it('refuses to add a key, then accepts it for this session only — never on disk', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    const key = secret('session');
+    const input = { name: 'Cloud', baseUrl: 'https://app.all-hands.dev', apiKey: key };
+
+    const error = await rejection(accounts.add(input));
+    expect(error).toBeInstanceOf(KeychainUnavailableError);
+    expect(error).toMatchObject({ code: 'keychain-unavailable', reason: 'module-missing' });
+    expect(accounts.list()).toEqual([]);
+    expect(await readdir(dataDir)).toEqual([]);
+
+    const view = await accounts.add(input, { sessionOnlyKey: true });
+    expect(view).toMatchObject({ keyStorage: 'session', hasKey: true, sessionKeyLost: false, kind: 'cloud' });
+    expect(await accounts.getApiKey(view.id)).toBe(key);
+    const bytes = await readFile(settingsPath);
+    expect(bytes.includes(Buffer.from(key))).toBe(false);
+    expect(JSON.parse(bytes.toString('utf8'))).toEqual({
+      version: 1,
+      servers: [{ id: view.id, name: 'Cloud', baseUrl: 'https://app.all-hands.dev', keyStorage: 'session' }],
+    });
+    expect(JSON.stringify(accounts.list())).not.toContain(key);
+  });
+
+  it('after a restart a session-only key is gone, and the view says so', async () => {
+    const first = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    const { id } = await first.add(
+      { name: 'S', baseUrl: 'http://h', apiKey: secret('s') },
+      { sessionOnlyKey: true },
+    );
+
+    const second = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    expect(second.list()).toEqual([
+      {
+        id,
+        name: 'S',
+        baseUrl: 'http://h',
+        kind: 'self-hosted',
+        keyStorage: 'none',
+        hasKey: false,
+        sessionKeyLost: true,
+      },
+    ]);
+    expect(await second.getApiKey(id)).toBeNull();
+
+    const again = secret('again');
+    expect(await second.update(id, { apiKey: again }, { sessionOnlyKey: true })).toMatchObject({
+      keyStorage: 'session',
+      sessionKeyLost: false,
+    });
+    expect(await second.getApiKey(id)).toBe(again);
+
+    // Removing the key for good clears the flag across restarts too.
+    await second.update(id, { apiKey: null });
+    const third = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    expect(third.list()[0]).toMatchObject({ keyStorage: 'none', sessionKeyLost: false });
+  });
+
+  it('a keychain server cannot lose its key silently: remove fails unless forced', async () => {
+    await writeFile(
+      settingsPath,
+      JSON.stringify({
+        version: 1,
+        servers: [{ id: id1, name: 'K', baseUrl: 'http://k', keyStorage: 'keychain' }],
+      }),
+    );
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    await expect(accounts.getApiKey(id1)).rejects.toBeInstanceOf(KeychainUnavailableError);
+    await expect(accounts.update(id1, { apiKey: null })).rejects.toBeInstanceOf(KeychainUnavailableError);
+    await expect(accounts.remove(id1)).rejects.toBeInstanceOf(KeychainUnavailableError);
+    expect(accounts.list()).toHaveLength(1);
+    expect(await accounts.remove(id1, { force: true })).toEqual({ keyDeleted: false });
+    expect(accounts.list()).toEqual([]);
+  });
+
+  it('a session-only key is removed with its server', async () => {
+    const session = new MemorySecretStore();
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain(), session });
+    const { id } = await accounts.add(
+      { name: 'S', baseUrl: 'http://h', apiKey: secret('s') },
+      { sessionOnlyKey: true },
+    );
+    expect(session.has(id)).toBe(true);
+    expect(await accounts.remove(id)).toEqual({ keyDeleted: true });
+    expect(session.has(id)).toBe(false);
+  });
+});
+
+describe('keys never reach a log', () => {
+  const keychain = testKeychain();
+
+  async function exercise(accounts: AccountService, sessionOnlyKey: boolean, keys: string[]): Promise<void> {
+    const [k1, k2, k3] = keys;
+    if (!k1 || !k2 || !k3) throw new Error('three keys needed');
+    const { id } = await accounts.add(
+      { name: 'Logged', baseUrl: 'http://logged.example', apiKey: k1 },
+      { sessionOnlyKey },
+    );
+    await accounts.update(id, { apiKey: k2, name: 'Renamed' }, { sessionOnlyKey });
+    expect(await accounts.getApiKey(id)).toBe(k2);
+    await rejection(accounts.update(id, { apiKey: `${k3}\n` })); // invalid: must not be echoed
+    await rejection(accounts.add({ name: '', baseUrl: 'ftp://x', apiKey: k3 })); // invalid too
+    await accounts.update(id, { apiKey: null });
+    await accounts.update(id, { apiKey: k3 }, { sessionOnlyKey });
+    await accounts.remove(id);
+  }
+
+  it.for([
+    ['the keychain', false],
+    ['a session-only store', true],
+  ] as const)('add/update/remove with %s', async ([label, sessionOnlyKey], ctx) => {
+    if (!sessionOnlyKey) requireKeychain(ctx, await keychain.probe());
+    const lines: string[] = [];
+    const logger: Logger = {
+      info: (m) => lines.push(m),
+      warn: (m) => lines.push(m),
+      error: (m) => lines.push(m),
+    };
+    const consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        lines.push(args.map(String).join(' '));
+      }),
+    );
+    const errors: unknown[] = [];
+    const keys = [secret('one'), secret('two'), secret('three')];
+    try {
+      const accounts = await AccountService.open({ dataDir, keychain, logger });
+      await exercise(accounts, sessionOnlyKey, keys).catch((error: unknown) => errors.push(error));
+    } finally {
+      for (const spy of consoleSpies) spy.mockRestore();
+    }
+    expect(errors, label).toEqual([]);
+    expect(lines.some((line) => line.includes('added server'))).toBe(true);
+    const everything = lines.join('\n');
+    for (const key of keys) expect(everything).not.toContain(key);
+  });
+});
