@@ -1,0 +1,452 @@
+import { z } from 'zod';
+import { ApiError, errorForStatus } from './errors';
+import { type HttpClient, type HttpRequest, label, retryAfterMs } from './http-client';
+import { buildUrl, legacyId, sandboxId, v1Id } from './ids';
+import type { RequestBudget } from './request-budget';
+import {
+  type AppConversation,
+  appConversationPageSchema,
+  appConversationSchema,
+  type LegacyConversation,
+  legacyConversationListSchema,
+  legacyConversationResponseSchema,
+  legacyConversationSchema,
+  legacyEventPageSchema,
+  legacyUploadSchema,
+  type SandboxInfo,
+  sandboxInfoSchema,
+  type ServerConfig,
+  serverConfigSchema,
+  type StartTask,
+  startTaskPageSchema,
+  startTaskSchema,
+  successSchema,
+} from './schemas/app-server';
+import { batch } from './schemas/lenient';
+import { readJsonArrayStream } from './json-array-stream';
+import { postFiles, type TransferProgress } from './file-transfer';
+
+/** The real server asserts `len(ids) < 100` on batch gets. */
+export const MAX_BATCH_IDS = 99;
+
+export interface AppServerTarget {
+  baseUrl: string;
+  /** Read from the keychain for each request; never stored on this object. */
+  apiKey: () => Promise<string | undefined>;
+  budget: RequestBudget;
+}
+
+export interface StartConversationRequest {
+  initialMessage?: string;
+  selectedRepository?: string;
+  selectedBranch?: string;
+  gitProvider?: string;
+  agentType?: 'default' | 'plan';
+  sandboxId?: string;
+  parentConversationId?: string;
+}
+
+export function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Everything the app server answers: V1 app conversations, start tasks, sandboxes, and the legacy V0 routes. */
+export class AppServerClient {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly target: AppServerTarget,
+  ) {}
+
+  get server(): string {
+    return label(this.target.baseUrl);
+  }
+
+  /**
+   * One key serves both deployments: Cloud reads `Authorization: Bearer`, a self-hosted server with
+   * SESSION_API_KEY reads `X-Session-API-Key` (and Cloud only looks there when no Bearer is sent).
+   */
+  private async headers(): Promise<Record<string, string>> {
+    const key = await this.target.apiKey();
+    return key ? { authorization: `Bearer ${key}`, 'x-session-api-key': key } : {};
+  }
+
+  private async request<S extends z.ZodType>(
+    method: HttpRequest['method'],
+    segments: string[],
+    schema: S,
+    options: {
+      query?: Parameters<typeof buildUrl>[2];
+      json?: unknown;
+      body?: HttpRequest['body'];
+      signal?: AbortSignal;
+      acceptStatus?: number[];
+    } = {},
+  ): Promise<z.infer<S>> {
+    return this.http.json(
+      {
+        method,
+        url: buildUrl(this.target.baseUrl, segments, options.query),
+        headers: await this.headers(),
+        idempotent: method === 'GET',
+        budget: this.target.budget,
+        ...(options.json !== undefined ? { json: options.json } : {}),
+        ...(options.body !== undefined ? { body: options.body } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.acceptStatus ? { acceptStatus: options.acceptStatus } : {}),
+      },
+      schema,
+    );
+  }
+
+  async config(signal?: AbortSignal): Promise<ServerConfig> {
+    return this.request('GET', ['api', 'options', 'config'], serverConfigSchema, { signal });
+  }
+
+  /** Whether the V1 router is mounted (it is unless the server runs with ENABLE_V1=0). */
+  async v1Available(signal?: AbortSignal): Promise<boolean> {
+    const result = await this.http.send({
+      method: 'GET',
+      url: buildUrl(this.target.baseUrl, ['api', 'v1', 'app-conversations', 'count']),
+      headers: await this.headers(),
+      idempotent: true,
+      budget: this.target.budget,
+      acceptStatus: [404],
+      ...(signal ? { signal } : {}),
+    });
+    return result.status !== 404 && typeof result.body === 'number';
+  }
+
+  // ---- V1 ----
+
+  static startBody(req: StartConversationRequest): Record<string, unknown> {
+    return {
+      ...(req.initialMessage
+        ? {
+            initial_message: {
+              role: 'user',
+              content: [{ type: 'text', text: req.initialMessage }],
+              run: true,
+            },
+          }
+        : {}),
+      ...(req.selectedRepository ? { selected_repository: req.selectedRepository } : {}),
+      ...(req.selectedBranch ? { selected_branch: req.selectedBranch } : {}),
+      ...(req.gitProvider ? { git_provider: req.gitProvider } : {}),
+      ...(req.sandboxId ? { sandbox_id: sandboxId(req.sandboxId) } : {}),
+      ...(req.parentConversationId ? { parent_conversation_id: v1Id(req.parentConversationId) } : {}),
+      agent_type: req.agentType ?? 'default',
+    };
+  }
+
+  async startConversation(req: StartConversationRequest, signal?: AbortSignal): Promise<StartTask> {
+    return this.request('POST', ['api', 'v1', 'app-conversations'], startTaskSchema, {
+      json: AppServerClient.startBody(req),
+      signal,
+    });
+  }
+
+  /**
+   * `stream-start`: one request that reports every start step as it happens. Resolves with the last task
+   * (READY or ERROR); rejects if the stream breaks, so the caller can fall back to polling.
+   */
+  async streamStart(
+    req: StartConversationRequest,
+    onTask: (task: StartTask) => void,
+    options: { signal?: AbortSignal; idleTimeoutMs?: number; timeoutMs?: number } = {},
+  ): Promise<StartTask> {
+    const { signal } = options;
+    try {
+      await this.target.budget.acquire(signal);
+    } catch {
+      throw new ApiError('aborted', 'The start was cancelled.');
+    }
+    // The stream may be quiet while a sandbox boots (the server waits up to 2 minutes), so the idle limit
+    // is generous; a server that never answers at all still ends in 'timeout'.
+    const idleMs = options.idleTimeoutMs ?? 180_000;
+    const totalMs = options.timeoutMs ?? 10 * 60_000;
+    const controller = new AbortController();
+    let timedOut: string | undefined;
+    const expire = (why: string) => () => {
+      timedOut = why;
+      controller.abort(new Error(why));
+    };
+    let idle = setTimeout(expire('idle'), idleMs);
+    const total = setTimeout(expire('total'), totalMs);
+    const onAbort = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const failure = (error: unknown): ApiError => {
+      if (error instanceof ApiError) return error;
+      if (signal?.aborted) return new ApiError('aborted', 'The start was cancelled.', { cause: error });
+      if (timedOut)
+        return new ApiError('timeout', `${this.server} stopped reporting the start's progress.`, {
+          cause: error,
+        });
+      return new ApiError('offline', `${this.server} broke off the start: ${(error as Error).message}.`, {
+        cause: error,
+      });
+    };
+    try {
+      const response = await fetch(
+        buildUrl(this.target.baseUrl, ['api', 'v1', 'app-conversations', 'stream-start']),
+        {
+          method: 'POST',
+          headers: {
+            ...(await this.headers()),
+            'content-type': 'application/json',
+            accept: 'application/json',
+          },
+          body: JSON.stringify(AppServerClient.startBody(req)),
+          redirect: 'error',
+          signal: controller.signal,
+        },
+      );
+      if (!response.ok || !response.body) {
+        const text = await response.text().catch(() => '');
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text) as unknown;
+        } catch {
+          // keep the text
+        }
+        const wait =
+          response.status === 429 ? (retryAfterMs(response.headers, Date.now()) ?? 1000) : undefined;
+        if (wait !== undefined) this.target.budget.blockFor(wait);
+        throw errorForStatus(response.status, body, this.server, wait);
+      }
+      let last: StartTask | undefined;
+      await readJsonArrayStream(response.body, (element) => {
+        clearTimeout(idle);
+        idle = setTimeout(expire('idle'), idleMs);
+        const parsed = startTaskSchema.safeParse(element);
+        if (!parsed.success)
+          throw new ApiError(
+            'invalid-response',
+            `${this.server} streamed a start task this app cannot read.`,
+          );
+        last = parsed.data;
+        onTask(parsed.data);
+      });
+      if (!last) throw new ApiError('invalid-response', `${this.server} streamed no start task.`);
+      return last;
+    } catch (error) {
+      throw failure(error);
+    } finally {
+      clearTimeout(idle);
+      clearTimeout(total);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Batch get of start tasks, chunked to the server's 99-id limit; nulls for unknown ids, in order. */
+  async getStartTasks(ids: string[], signal?: AbortSignal): Promise<(StartTask | null)[]> {
+    const clean = ids.map((id) => v1Id(id, 'start task id'));
+    const parts = await Promise.all(
+      chunk(clean, MAX_BATCH_IDS).map((part) =>
+        this.request('GET', ['api', 'v1', 'app-conversations', 'start-tasks'], batch(startTaskSchema), {
+          query: { ids: part },
+          signal,
+        }),
+      ),
+    );
+    return parts.flat();
+  }
+
+  async searchStartTasks(
+    query: { createdAfter?: Date; limit?: number; pageId?: string },
+    signal?: AbortSignal,
+  ) {
+    return this.request(
+      'GET',
+      ['api', 'v1', 'app-conversations', 'start-tasks', 'search'],
+      startTaskPageSchema,
+      {
+        query: {
+          created_at__gte: query.createdAfter?.toISOString(),
+          limit: query.limit ?? 100,
+          page_id: query.pageId,
+        },
+        signal,
+      },
+    );
+  }
+
+  async searchConversations(
+    query: { titleContains?: string; pageId?: string; limit?: number; updatedAfter?: Date },
+    signal?: AbortSignal,
+  ) {
+    return this.request('GET', ['api', 'v1', 'app-conversations', 'search'], appConversationPageSchema, {
+      query: {
+        title__contains: query.titleContains || undefined,
+        page_id: query.pageId,
+        limit: query.limit ?? 100,
+        updated_at__gte: query.updatedAfter?.toISOString(),
+      },
+      signal,
+    });
+  }
+
+  async countConversations(query: { titleContains?: string } = {}, signal?: AbortSignal): Promise<number> {
+    return this.request('GET', ['api', 'v1', 'app-conversations', 'count'], z.number().int().nonnegative(), {
+      query: { title__contains: query.titleContains || undefined },
+      signal,
+    });
+  }
+
+  /** Batch get of conversations (live status included), chunked to 99 ids per request; nulls for unknown ids. */
+  async getConversations(ids: string[], signal?: AbortSignal): Promise<(AppConversation | null)[]> {
+    const clean = ids.map((id) => v1Id(id));
+    const parts = await Promise.all(
+      chunk(clean, MAX_BATCH_IDS).map((part) =>
+        this.request('GET', ['api', 'v1', 'app-conversations'], batch(appConversationSchema), {
+          query: { ids: part },
+          signal,
+        }),
+      ),
+    );
+    return parts.flat();
+  }
+
+  async getSandboxes(ids: string[], signal?: AbortSignal): Promise<(SandboxInfo | null)[]> {
+    const clean = ids.map((id) => sandboxId(id));
+    const parts = await Promise.all(
+      chunk(clean, MAX_BATCH_IDS).map((part) =>
+        this.request('GET', ['api', 'v1', 'sandboxes'], batch(sandboxInfoSchema), {
+          query: { id: part },
+          signal,
+        }),
+      ),
+    );
+    return parts.flat();
+  }
+
+  async searchSandboxes(limit = 10, signal?: AbortSignal) {
+    return this.request(
+      'GET',
+      ['api', 'v1', 'sandboxes', 'search'],
+      z.object({ items: z.array(sandboxInfoSchema), next_page_id: z.string().nullable() }),
+      {
+        query: { limit },
+        signal,
+      },
+    );
+  }
+
+  async pauseSandbox(id: string, signal?: AbortSignal): Promise<void> {
+    await this.request('POST', ['api', 'v1', 'sandboxes', sandboxId(id), 'pause'], successSchema, { signal });
+  }
+
+  async resumeSandbox(id: string, signal?: AbortSignal): Promise<void> {
+    await this.request('POST', ['api', 'v1', 'sandboxes', sandboxId(id), 'resume'], successSchema, {
+      signal,
+    });
+  }
+
+  /** The route reads the id from `?sandbox_id=` (server bug), so it goes in both places. */
+  async deleteSandbox(id: string, signal?: AbortSignal): Promise<void> {
+    const clean = sandboxId(id);
+    await this.request('DELETE', ['api', 'v1', 'sandboxes', clean], successSchema, {
+      query: { sandbox_id: clean },
+      signal,
+    });
+  }
+
+  // ---- V0 (legacy) routes; rename and delete serve V1 conversations too ----
+
+  async listLegacy(query: { pageId?: string; limit?: number } = {}, signal?: AbortSignal) {
+    return this.request('GET', ['api', 'conversations'], legacyConversationListSchema, {
+      query: { page_id: query.pageId, limit: query.limit ?? 20 },
+      signal,
+    });
+  }
+
+  /** `null` when the server does not know the id (it answers 200 null, not 404). */
+  async getLegacy(id: string, signal?: AbortSignal): Promise<LegacyConversation | null> {
+    return this.request('GET', ['api', 'conversations', legacyId(id)], legacyConversationSchema.nullable(), {
+      signal,
+    });
+  }
+
+  async createLegacy(
+    req: { initialMessage?: string; repository?: string; branch?: string },
+    signal?: AbortSignal,
+  ): Promise<string> {
+    const res = await this.request('POST', ['api', 'conversations'], legacyConversationResponseSchema, {
+      json: {
+        ...(req.initialMessage ? { initial_user_msg: req.initialMessage } : {}),
+        ...(req.repository ? { repository: req.repository } : {}),
+        ...(req.branch ? { selected_branch: req.branch } : {}),
+      },
+      signal,
+    });
+    return legacyId(res.conversation_id);
+  }
+
+  async startLegacy(id: string, signal?: AbortSignal): Promise<void> {
+    await this.request(
+      'POST',
+      ['api', 'conversations', legacyId(id), 'start'],
+      legacyConversationResponseSchema,
+      { json: {}, signal },
+    );
+  }
+
+  async stopLegacy(id: string, signal?: AbortSignal): Promise<void> {
+    await this.request(
+      'POST',
+      ['api', 'conversations', legacyId(id), 'stop'],
+      legacyConversationResponseSchema,
+      { signal },
+    );
+  }
+
+  /** Rename through the V0 route, which also handles V1 ids. */
+  async rename(id: string, title: string, signal?: AbortSignal): Promise<void> {
+    const trimmed = title.trim();
+    if (trimmed.length < 1 || trimmed.length > 200)
+      throw new ApiError('bad-request', 'A title needs 1 to 200 characters.');
+    await this.request('PATCH', ['api', 'conversations', legacyId(id)], z.boolean(), {
+      json: { title: trimmed },
+      signal,
+    });
+  }
+
+  /** Delete through the V0 route (V1: also its sub-conversations, start tasks and sandbox). False if unknown. */
+  async deleteConversation(id: string, signal?: AbortSignal): Promise<boolean> {
+    return this.request('DELETE', ['api', 'conversations', legacyId(id)], z.boolean(), { signal });
+  }
+
+  async legacyEvents(id: string, query: { startId?: number; limit?: number } = {}, signal?: AbortSignal) {
+    return this.request('GET', ['api', 'conversations', legacyId(id), 'events'], legacyEventPageSchema, {
+      query: { start_id: query.startId ?? 0, limit: Math.min(100, query.limit ?? 100) },
+      signal,
+    });
+  }
+
+  async legacyMessage(id: string, text: string, signal?: AbortSignal): Promise<void> {
+    await this.request('POST', ['api', 'conversations', legacyId(id), 'message'], successSchema, {
+      json: { message: text },
+      signal,
+    });
+  }
+
+  /** V0 upload (field `files`), streamed from disk. Returns the paths the server stored the files at. */
+  async legacyUpload(
+    id: string,
+    files: { localPath: string; filename: string }[],
+    options: { onProgress?: (p: TransferProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<string[]> {
+    await this.target.budget.acquire(options.signal);
+    const body = await postFiles({
+      url: buildUrl(this.target.baseUrl, ['api', 'conversations', legacyId(id), 'upload-files']),
+      headers: await this.headers(),
+      files: files.map((f) => ({ field: 'files', ...f })),
+      ...options,
+    });
+    const parsed = legacyUploadSchema.safeParse(body);
+    if (!parsed.success)
+      throw new ApiError('invalid-response', `${this.server} answered the upload with something unexpected.`);
+    return parsed.data.uploaded_files;
+  }
+}

@@ -1,0 +1,54 @@
+import { ApiError } from './errors';
+
+const UUID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+/** V0 ids are `uuid4().hex`; anything from this safe alphabet is accepted, nothing that could leave its segment. */
+const LEGACY = /^[A-Za-z0-9_-]{1,100}$/;
+
+function invalid(what: string, raw: unknown): ApiError {
+  const shown = typeof raw === 'string' ? JSON.stringify(raw.slice(0, 40)) : typeof raw;
+  return new ApiError('bad-request', `${shown} is not a valid ${what}.`);
+}
+
+/**
+ * Checks a V1 conversation (or start task) id before it goes anywhere near a URL and returns the
+ * canonical 32-hex form: the app server sends hex, agent servers dashed, and both accept either.
+ */
+export function v1Id(raw: unknown, what = 'conversation id'): string {
+  if (typeof raw !== 'string' || !UUID.test(raw)) throw invalid(what, raw);
+  return raw.replace(/-/g, '').toLowerCase();
+}
+
+export function legacyId(raw: unknown): string {
+  if (typeof raw !== 'string' || !LEGACY.test(raw)) throw invalid('conversation id', raw);
+  return raw;
+}
+
+/** Sandbox ids are opaque strings from the server; the same safe alphabet keeps them inside their segment. */
+export function sandboxId(raw: unknown): string {
+  if (typeof raw !== 'string' || !LEGACY.test(raw)) throw invalid('sandbox id', raw);
+  return raw;
+}
+
+/** Two spellings of one id compare equal. */
+export function sameId(a: string, b: string): boolean {
+  return a.replace(/-/g, '').toLowerCase() === b.replace(/-/g, '').toLowerCase();
+}
+
+/** Builds `base` + path segments, each percent-encoded, + query (repeated keys for arrays). */
+export function buildUrl(
+  base: string,
+  segments: string[],
+  query: Record<string, string | number | boolean | string[] | undefined | null> = {},
+): string {
+  const url = new URL(base);
+  const prefix = url.pathname.replace(/\/+$/, '');
+  // No segments: the base itself, without a trailing slash (FastAPI would redirect `/x/` to `/x`).
+  url.pathname =
+    segments.length === 0 ? prefix : `${prefix}/${segments.map((s) => encodeURIComponent(s)).join('/')}`;
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const v of value) url.searchParams.append(key, v);
+    else url.searchParams.set(key, String(value));
+  }
+  return url.toString();
+}

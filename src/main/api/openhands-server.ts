@@ -1,0 +1,474 @@
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { ConversationRef, ConversationSummary, StartProgress } from '../../shared/conversations';
+import { START_TASK_STATUSES } from '../../shared/openhands-enums';
+import { type Clock, systemClock } from '../clock';
+import { consoleLogger, type Logger } from '../logger';
+import {
+  checkRemotePath,
+  downloadFile,
+  fileRouteForm,
+  type FileRouteForm,
+  type TransferProgress,
+  uploadFile,
+} from './file-transfer';
+import { type AgentEvent } from './schemas/agent-server';
+import { AgentServerClient, type EventSearch, reachableConversationUrl } from './agent-server-client';
+import { AppServerClient, type StartConversationRequest } from './app-server-client';
+import { ApiError } from './errors';
+import type { HttpClient } from './http-client';
+import { legacyId, v1Id } from './ids';
+import { CLOUD_BUDGET, RequestBudget, SELF_HOSTED_BUDGET } from './request-budget';
+import type { AppConversation, LegacyEvent, StartTask } from './schemas/app-server';
+import { summarizeAppConversation, summarizeLegacyConversation } from './summaries';
+
+export interface ServerConnection {
+  id: string;
+  baseUrl: string;
+  /** Read from the keychain when a request needs it. */
+  apiKey: () => Promise<string | undefined>;
+}
+
+export interface Capabilities {
+  appMode: 'oss' | 'saas' | 'unknown';
+  v1: boolean;
+  checkedAt: number;
+}
+
+export interface OpenHandsServerOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** How often a start task is polled when `stream-start` is not usable. */
+  startPollMs?: number;
+  /** Give up following a start after this long (a sandbox wait alone can take 2 minutes). */
+  startTimeoutMs?: number;
+  /** A start stream silent for this long is dropped for polling (default 3 minutes). */
+  startIdleTimeoutMs?: number;
+}
+
+const WALK_STEPS = START_TASK_STATUSES.length - 1; // ERROR is not a step
+
+/**
+ * One configured OpenHands server: capability detection (V1 or legacy V0), per-conversation dispatch by
+ * version, and the agent servers behind V1 conversations (their URLs and session keys stay in here).
+ */
+export class OpenHandsServer {
+  readonly app: AppServerClient;
+  readonly budget = new RequestBudget(SELF_HOSTED_BUDGET);
+  private capabilities: Capabilities | undefined;
+  private detecting: Promise<Capabilities> | undefined;
+  private readonly agents = new Map<string, AgentServerClient>();
+  private readonly fileForms = new Map<string, FileRouteForm | undefined>();
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly http: HttpClient,
+    readonly connection: ServerConnection,
+    private readonly options: OpenHandsServerOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? consoleLogger;
+    this.app = new AppServerClient(http, {
+      baseUrl: connection.baseUrl,
+      apiKey: connection.apiKey,
+      budget: this.budget,
+    });
+  }
+
+  get id(): string {
+    return this.connection.id;
+  }
+
+  /** App mode and V1 availability; Cloud gets Cloud's tighter request budget. Cached until `refresh`. */
+  async detect(options: { refresh?: boolean; signal?: AbortSignal } = {}): Promise<Capabilities> {
+    if (this.capabilities && !options.refresh) return this.capabilities;
+    // Concurrent first calls share one detection.
+    this.detecting ??= this.runDetection(options.signal).finally(() => {
+      this.detecting = undefined;
+    });
+    return this.detecting;
+  }
+
+  private async runDetection(signal?: AbortSignal): Promise<Capabilities> {
+    const options = { signal };
+    const config = await this.app.config(options.signal);
+    this.budget.setLimits(config.APP_MODE === 'saas' ? CLOUD_BUDGET : SELF_HOSTED_BUDGET);
+    const v1 = await this.app.v1Available(options.signal);
+    if (!v1) this.logger.info(`server ${this.id}: V1 API not available, using the legacy V0 API`);
+    this.capabilities = { appMode: config.APP_MODE, v1, checkedAt: this.clock.now() };
+    return this.capabilities;
+  }
+
+  // ---- listing ----
+
+  async listConversations(
+    query: { pageId?: string; titleContains?: string; limit?: number } = {},
+    signal?: AbortSignal,
+  ): Promise<{ items: ConversationSummary[]; nextPageId: string | null }> {
+    const caps = await this.detect({ ...(signal ? { signal } : {}) });
+    if (caps.v1) {
+      const page = await this.app.searchConversations(query, signal);
+      return {
+        items: page.items.map((c) => summarizeAppConversation(this.id, c)),
+        nextPageId: page.next_page_id,
+      };
+    }
+    const page = await this.app.listLegacy(query, signal);
+    const title = query.titleContains?.toLowerCase();
+    const items = page.results
+      .map((c) => summarizeLegacyConversation(this.id, c))
+      .filter((c) => !title || c.title.toLowerCase().includes(title));
+    return { items, nextPageId: page.next_page_id };
+  }
+
+  /** Live state of V1 conversations in batches of ≤ 99 ids (one request per 99 conversations). */
+  async getConversations(ids: string[], signal?: AbortSignal): Promise<(ConversationSummary | null)[]> {
+    const rows = await this.app.getConversations(ids, signal);
+    rows.forEach((row) => row && this.remember(row));
+    return rows.map((row) => (row ? summarizeAppConversation(this.id, row) : null));
+  }
+
+  // ---- creating ----
+
+  /**
+   * Creates a conversation and follows it until it can be used. V1: the start task's steps are reported
+   * through `onProgress` (streamed; polled if the stream breaks). V0: one call.
+   */
+  async createConversation(
+    request: StartConversationRequest,
+    onProgress: (progress: StartProgress) => void = () => undefined,
+    signal?: AbortSignal,
+  ): Promise<ConversationRef> {
+    const caps = await this.detect({ ...(signal ? { signal } : {}) });
+    if (!caps.v1) {
+      const id = await this.app.createLegacy(
+        {
+          ...(request.initialMessage ? { initialMessage: request.initialMessage } : {}),
+          ...(request.selectedRepository ? { repository: request.selectedRepository } : {}),
+          ...(request.selectedBranch ? { branch: request.selectedBranch } : {}),
+        },
+        signal,
+      );
+      return { serverId: this.id, id, version: 'V0' };
+    }
+    const started = this.clock.now();
+    const report = (task: StartTask): void => {
+      const index = (START_TASK_STATUSES as readonly string[]).indexOf(task.status);
+      onProgress({
+        taskId: task.id,
+        status: task.status,
+        step: task.status === 'ERROR' || index < 0 ? 0 : index + 1,
+        totalSteps: WALK_STEPS,
+        detail: task.detail,
+        elapsedMs: this.clock.now() - started,
+      });
+    };
+    let last: StartTask | undefined;
+    try {
+      last = await this.app.streamStart(
+        request,
+        (task) => {
+          last = task;
+          report(task);
+        },
+        {
+          ...(signal ? { signal } : {}),
+          timeoutMs: this.options.startTimeoutMs ?? 10 * 60_000,
+          ...(this.options.startIdleTimeoutMs ? { idleTimeoutMs: this.options.startIdleTimeoutMs } : {}),
+        },
+      );
+    } catch (error) {
+      // Cancelled, or nothing came back (we cannot know whether the server started anything): the caller decides.
+      if (!last || (error instanceof ApiError && error.kind === 'aborted'))
+        throw error instanceof ApiError
+          ? error
+          : new ApiError('offline', `${this.app.server} broke off the start.`);
+      this.logger.warn(
+        `server ${this.id}: start stream broke (${(error as Error).message}); polling the start task`,
+      );
+      last = await this.pollStartTask(last, report, started, signal);
+    }
+    return this.finishStart(last);
+  }
+
+  private async pollStartTask(
+    task: StartTask,
+    report: (t: StartTask) => void,
+    started: number,
+    signal?: AbortSignal,
+  ): Promise<StartTask> {
+    let current = task;
+    const timeout = this.options.startTimeoutMs ?? 10 * 60_000;
+    while (current.status !== 'READY' && current.status !== 'ERROR') {
+      if (this.clock.now() - started > timeout)
+        throw new ApiError(
+          'timeout',
+          `The conversation did not start within ${Math.round(timeout / 60_000)} minutes.`,
+        );
+      try {
+        await this.clock.sleep(this.options.startPollMs ?? 1000, signal);
+      } catch {
+        throw new ApiError('aborted', 'Following the start was cancelled.');
+      }
+      const [next] = await this.app.getStartTasks([current.id], signal);
+      if (!next) throw new ApiError('not-found', 'The start task disappeared from the server.');
+      if (next.status !== current.status || next.detail !== current.detail) report(next);
+      current = next;
+    }
+    return current;
+  }
+
+  private finishStart(task: StartTask): ConversationRef {
+    if (task.status === 'ERROR' || !task.app_conversation_id)
+      throw new ApiError(
+        'server-error',
+        `The conversation could not start: ${task.detail ?? 'the server gave no reason'}.`,
+      );
+    return { serverId: this.id, id: v1Id(task.app_conversation_id), version: 'V1' };
+  }
+
+  // ---- agent servers (V1) ----
+
+  private remember(row: AppConversation): AgentServerClient | undefined {
+    const id = v1Id(row.id);
+    if (!row.conversation_url || !row.session_api_key) {
+      this.agents.delete(id);
+      return undefined;
+    }
+    const client = new AgentServerClient(this.http, {
+      conversationId: id,
+      conversationUrl: reachableConversationUrl(row.conversation_url, this.connection.baseUrl),
+      sessionApiKey: row.session_api_key,
+    });
+    this.agents.set(id, client);
+    return client;
+  }
+
+  /** The agent server of a V1 conversation; `sandbox-not-running` when its sandbox has no session key. */
+  async agent(
+    conversationId: string,
+    options: { refresh?: boolean; signal?: AbortSignal } = {},
+  ): Promise<AgentServerClient> {
+    const id = v1Id(conversationId);
+    const cached = this.agents.get(id);
+    if (cached && !options.refresh) return cached;
+    const [row] = await this.app.getConversations([id], options.signal);
+    if (!row) throw new ApiError('not-found', `${this.app.server} has no conversation ${id.slice(0, 8)}.`);
+    const client = this.remember(row);
+    if (!client)
+      throw new ApiError(
+        'sandbox-not-running',
+        `The conversation's sandbox is ${row.sandbox_status.toLowerCase()}; resume it to reach the agent.`,
+      );
+    return client;
+  }
+
+  /** Runs `fn` against the agent; a 401 means the session key changed, so it is fetched again once. */
+  async withAgent<T>(
+    conversationId: string,
+    fn: (agent: AgentServerClient) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const agent = await this.agent(conversationId, { ...(signal ? { signal } : {}) });
+    try {
+      return await fn(agent);
+    } catch (error) {
+      if (!(error instanceof ApiError) || (error.kind !== 'unauthorized' && error.kind !== 'offline'))
+        throw error;
+      const fresh = await this.agent(conversationId, { refresh: true, ...(signal ? { signal } : {}) });
+      if (
+        fresh.target.sessionApiKey === agent.target.sessionApiKey &&
+        fresh.target.conversationUrl === agent.target.conversationUrl
+      )
+        throw error;
+      return fn(fresh);
+    }
+  }
+
+  // ---- conversation actions, dispatched by version ----
+
+  async sendMessage(ref: ConversationRef, text: string, signal?: AbortSignal): Promise<void> {
+    if (!text.trim()) throw new ApiError('bad-request', 'A message cannot be empty.');
+    if (ref.version === 'V0') return this.app.legacyMessage(ref.id, text, signal);
+    return this.withAgent(
+      ref.id,
+      (a) => a.sendMessage(text, { run: true, ...(signal ? { signal } : {}) }),
+      signal,
+    );
+  }
+
+  async pauseAgent(ref: ConversationRef, signal?: AbortSignal): Promise<void> {
+    if (ref.version === 'V0') return this.app.stopLegacy(ref.id, signal);
+    return this.withAgent(ref.id, (a) => a.pause(signal), signal);
+  }
+
+  async resumeAgent(ref: ConversationRef, signal?: AbortSignal): Promise<void> {
+    if (ref.version === 'V0') return this.app.startLegacy(ref.id, signal);
+    return this.withAgent(ref.id, (a) => a.run(signal), signal);
+  }
+
+  async respondToConfirmation(
+    ref: ConversationRef,
+    accept: boolean,
+    reason?: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    if (ref.version === 'V0') throw new ApiError('bad-request', 'Confirmation needs the V1 API.');
+    return this.withAgent(ref.id, (a) => a.respondToConfirmation(accept, reason, signal), signal);
+  }
+
+  /** V1: pause/resume the sandbox (frees the server's resources); V0: stop/start the conversation. */
+  async pauseSandbox(ref: ConversationRef, signal?: AbortSignal): Promise<void> {
+    if (ref.version === 'V0') return this.app.stopLegacy(ref.id, signal);
+    const sandbox = await this.sandboxOf(ref.id, signal);
+    this.agents.delete(v1Id(ref.id));
+    return this.app.pauseSandbox(sandbox, signal);
+  }
+
+  async resumeSandbox(ref: ConversationRef, signal?: AbortSignal): Promise<void> {
+    if (ref.version === 'V0') return this.app.startLegacy(ref.id, signal);
+    return this.app.resumeSandbox(await this.sandboxOf(ref.id, signal), signal);
+  }
+
+  private async sandboxOf(id: string, signal?: AbortSignal): Promise<string> {
+    const [row] = await this.app.getConversations([id], signal);
+    if (!row) throw new ApiError('not-found', `${this.app.server} has no conversation ${id.slice(0, 8)}.`);
+    return row.sandbox_id;
+  }
+
+  /** Both versions rename and delete through the legacy routes (V1 has none of its own). */
+  async rename(ref: ConversationRef, title: string, signal?: AbortSignal): Promise<void> {
+    return this.app.rename(ref.version === 'V1' ? v1Id(ref.id) : legacyId(ref.id), title, signal);
+  }
+
+  async delete(ref: ConversationRef, signal?: AbortSignal): Promise<boolean> {
+    const id = ref.version === 'V1' ? v1Id(ref.id) : legacyId(ref.id);
+    this.agents.delete(id);
+    return this.app.deleteConversation(id, signal);
+  }
+
+  /** One page of events. V1: agent-server search (cursor inclusive); V0: numeric ids from `start_id`. */
+  async events(
+    ref: ConversationRef,
+    query: EventSearch & { startId?: number } = {},
+    signal?: AbortSignal,
+  ): Promise<{ items: (AgentEvent | LegacyEvent)[]; nextPageId: string | null }> {
+    if (ref.version === 'V0') {
+      const startId = query.startId ?? (query.pageId !== undefined ? Number(query.pageId) : undefined);
+      if (startId !== undefined && (!Number.isInteger(startId) || startId < 0))
+        throw new ApiError(
+          'bad-request',
+          `"${String(query.pageId).slice(0, 20)}" is not a page of this conversation's events.`,
+        );
+      const page = await this.app.legacyEvents(
+        ref.id,
+        {
+          ...(startId !== undefined ? { startId } : {}),
+          ...(query.limit ? { limit: query.limit } : {}),
+        },
+        signal,
+      );
+      const lastId = page.events.at(-1)?.id;
+      return {
+        items: page.events,
+        nextPageId: page.has_more && lastId !== undefined ? String(lastId + 1) : null,
+      };
+    }
+    const page = await this.withAgent(ref.id, (a) => a.searchEvents(query, signal), signal);
+    return { items: page.items, nextPageId: page.next_page_id };
+  }
+
+  private async fileForm(agent: AgentServerClient, signal?: AbortSignal): Promise<FileRouteForm | undefined> {
+    const origin = agent.agentOrigin;
+    if (!this.fileForms.has(origin)) {
+      const version = await agent.serverVersion(signal).catch(() => undefined);
+      this.fileForms.set(origin, fileRouteForm(version));
+    }
+    return this.fileForms.get(origin);
+  }
+
+  /** Streams a local file into the conversation's workspace (V1 agent server). */
+  async upload(
+    ref: ConversationRef,
+    localPath: string,
+    remotePath: string,
+    options: { onProgress?: (p: TransferProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    checkRemotePath(remotePath);
+    if (ref.version === 'V0') {
+      // The V0 route decodes uploads as UTF-8, which corrupts binaries (§9.9): refuse rather than damage them.
+      if (await looksBinary(localPath))
+        throw new ApiError(
+          'bad-request',
+          `${basename(localPath)} is binary; legacy (V0) servers corrupt binary uploads, so it was not sent.`,
+        );
+      await this.app.legacyUpload(ref.id, [{ localPath, filename: basename(remotePath) }], options);
+      return;
+    }
+    await this.withAgent(
+      ref.id,
+      async (agent) => {
+        const known = await this.fileForm(agent, options.signal);
+        const attempt = (form: FileRouteForm): Promise<void> =>
+          uploadFile({
+            agentOrigin: agent.agentOrigin,
+            sessionApiKey: agent.target.sessionApiKey,
+            remotePath,
+            localPath,
+            form,
+            ...options,
+          });
+        if (known) return attempt(known);
+        // Unknown release: the query form first (every current server), then the older path form.
+        try {
+          await attempt('query');
+          this.fileForms.set(agent.agentOrigin, 'query');
+        } catch (error) {
+          if (!(error instanceof ApiError && error.kind === 'not-found')) throw error;
+          await attempt('path');
+          this.fileForms.set(agent.agentOrigin, 'path');
+        }
+      },
+      options.signal,
+    );
+  }
+
+  async download(
+    ref: ConversationRef,
+    remotePath: string,
+    localPath: string,
+    options: { onProgress?: (p: TransferProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<{ bytes: number }> {
+    checkRemotePath(remotePath);
+    if (ref.version === 'V0') throw new ApiError('bad-request', 'Downloads need the V1 API.');
+    return this.withAgent(
+      ref.id,
+      async (agent) => {
+        const form = (await this.fileForm(agent, options.signal)) ?? 'query';
+        return downloadFile({
+          agentOrigin: agent.agentOrigin,
+          sessionApiKey: agent.target.sessionApiKey,
+          remotePath,
+          localPath,
+          form,
+          ...options,
+        });
+      },
+      options.signal,
+    );
+  }
+}
+
+/** A NUL byte in the first 8 KiB: the usual test for "not text". */
+async function looksBinary(path: string): Promise<boolean> {
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const buffer = Buffer.alloc(8192);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).includes(0);
+  } finally {
+    await handle.close();
+  }
+}

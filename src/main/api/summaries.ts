@@ -1,0 +1,40 @@
+import type { ConversationSummary } from '../../shared/conversations';
+import type { AppConversation, LegacyConversation } from './schemas/app-server';
+
+/** Renderer-facing view of a V1 conversation: no session key, no URL. */
+export function summarizeAppConversation(serverId: string, c: AppConversation): ConversationSummary {
+  return {
+    serverId,
+    id: c.id,
+    version: 'V1',
+    title: c.title ?? `Conversation ${c.id.slice(0, 8)}`,
+    createdAt: c.created_at,
+    updatedAt: c.updated_at,
+    repository: c.selected_repository,
+    branch: c.selected_branch,
+    sandboxStatus: c.sandbox_status,
+    executionStatus: c.execution_status,
+    legacyStatus: null,
+    runtimeStatus: null,
+    parentId: c.parent_conversation_id,
+  };
+}
+
+/** Renderer-facing view of a row from the V0 list (which also lists V1 conversations). */
+export function summarizeLegacyConversation(serverId: string, c: LegacyConversation): ConversationSummary {
+  return {
+    serverId,
+    id: c.conversation_id,
+    version: c.conversation_version === 'V1' ? 'V1' : 'V0',
+    title: c.title,
+    createdAt: c.created_at,
+    updatedAt: c.last_updated_at ?? c.created_at,
+    repository: c.selected_repository,
+    branch: c.selected_branch,
+    sandboxStatus: null,
+    executionStatus: null,
+    legacyStatus: c.status,
+    runtimeStatus: c.runtime_status,
+    parentId: null,
+  };
+}

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConnection } from '../../src/main/api/test-connection';
+import { createConversation, useSimulator } from '../support/sim';
+import { closedPort, makeServer, startHttpServer } from './support';
+
+const SESSION_KEY = 'self-hosted-session-secret';
+const CLOUD_KEY = 'CloudKey0123456789abcdefghijklmn';
+
+describe('testConnection', () => {
+  it('unreachable (closed port): reachable false, and the summary names the host', async () => {
+    const port = await closedPort();
+    const report = await testConnection(makeServer(`http://127.0.0.1:${port}`), false);
+    expect(report).toMatchObject({ ok: false, reachable: false, authenticated: null, appMode: null });
+    expect(report.summary).toContain(`127.0.0.1:${port}`);
+    expect(report.summary).toMatch(/Could not reach/);
+    expect(report.problem?.kind).toBe('offline');
+  });
+
+  describe('not an OpenHands server', () => {
+    let other: Awaited<ReturnType<typeof startHttpServer>>;
+    beforeAll(async () => {
+      other = await startHttpServer((_req, res) => {
+        res.writeHead(404, { 'content-type': 'text/html' });
+        res.end('<html><body>Nothing here</body></html>');
+      });
+    });
+    afterAll(() => other.close());
+
+    it('a web server answering 404: reachable, not OK, "does not look like an OpenHands server"', async () => {
+      const report = await testConnection(makeServer(other.url), false);
+      expect(report).toMatchObject({ ok: false, reachable: true, v1Available: null });
+      expect(report.summary).toContain(new URL(other.url).host);
+      expect(report.summary).toContain('does not look like an OpenHands server');
+      expect(report.problem?.kind).toBe('not-found');
+    });
+  });
+
+  describe('a sandbox agent server given as the server URL', () => {
+    const sim = useSimulator({ stepMs: 5 });
+    let agentOrigin: string;
+    beforeAll(async () => {
+      agentOrigin = (await createConversation(sim())).agentUrl;
+    });
+
+    it('is not reported as working', async () => {
+      const report = await testConnection(makeServer(agentOrigin), false);
+      expect(report.ok).toBe(false);
+      expect(report.summary).toContain(new URL(agentOrigin).host);
+    });
+
+    // Regression guard, fixed bug (test-connection.ts): an agent server answers /api/options/config with 401 {"detail":"Unauthorized"}
+    // (its session-key guard covers /api/*), which testConnection takes for a self-hosted app server with
+    // SESSION_API_KEY: the user is told to enter a SESSION_API_KEY instead of being told the URL is a sandbox's
+    // agent server, not an OpenHands server (it could tell by GET /server_info: "OpenHands Agent Server").
+    it('says the URL is not an OpenHands (app) server rather than asking for SESSION_API_KEY', async () => {
+      const report = await testConnection(makeServer(agentOrigin), false);
+      expect(report.summary).not.toContain('SESSION_API_KEY');
+      expect(report.summary).toContain('does not look like an OpenHands server');
+    });
+  });
+
+  describe('self-hosted with SESSION_API_KEY', () => {
+    const sim = useSimulator({ stepMs: 5, sessionApiKey: SESSION_KEY });
+
+    it('no key: not authenticated, asks for the SESSION_API_KEY value', async () => {
+      const report = await testConnection(makeServer(sim().url), false);
+      expect(report).toMatchObject({ ok: false, reachable: true, authenticated: false });
+      expect(report.summary).toContain('SESSION_API_KEY');
+      expect(report.summary).toContain('enter that value');
+      expect(report.problem?.kind).toBe('unauthorized');
+    });
+
+    it('a wrong key: not authenticated, says the key does not match SESSION_API_KEY', async () => {
+      const report = await testConnection(makeServer(sim().url, { key: 'not-the-secret' }), true);
+      expect(report).toMatchObject({ ok: false, reachable: true, authenticated: false });
+      expect(report.summary).toContain('SESSION_API_KEY');
+      expect(report.summary).toContain('does not match');
+      expect(report.summary).not.toContain('not-the-secret');
+    });
+
+    it('the right key: OK, self-hosted, V1', async () => {
+      const report = await testConnection(makeServer(sim().url, { key: SESSION_KEY }), true);
+      expect(report).toMatchObject({
+        ok: true,
+        reachable: true,
+        authenticated: true,
+        appMode: 'oss',
+        v1Available: true,
+        problem: null,
+      });
+      expect(report.summary).toContain(`self-hosted OpenHands at ${new URL(sim().url).host}`);
+      expect(report.summary).not.toContain(SESSION_KEY);
+    });
+  });
+
+  describe('OpenHands Cloud', () => {
+    const sim = useSimulator({ stepMs: 5, apiKey: CLOUD_KEY });
+
+    it('a wrong key: not authenticated, the summary speaks of OpenHands Cloud', async () => {
+      const report = await testConnection(
+        makeServer(sim().url, { key: 'WrongKey0123456789abcdefghijklmn' }),
+        true,
+      );
+      expect(report).toMatchObject({ ok: false, reachable: true, authenticated: false, appMode: 'saas' });
+      expect(report.summary).toContain('OpenHands Cloud did not accept this API key');
+    });
+
+    it('no key: asks to create one', async () => {
+      const report = await testConnection(makeServer(sim().url), false);
+      expect(report).toMatchObject({ ok: false, authenticated: false, appMode: 'saas' });
+      expect(report.summary).toContain('OpenHands Cloud needs an API key');
+    });
+
+    it('the right key: OK, OpenHands Cloud', async () => {
+      const report = await testConnection(makeServer(sim().url, { key: CLOUD_KEY }), true);
+      expect(report).toMatchObject({ ok: true, authenticated: true, appMode: 'saas', v1Available: true });
+      expect(report.summary).toContain('Connected to OpenHands Cloud');
+      expect(JSON.stringify(report)).not.toContain(CLOUD_KEY);
+    });
+  });
+
+  describe('a legacy server (ENABLE_V1=0)', () => {
+    const sim = useSimulator({ stepMs: 5, v1Enabled: false });
+
+    it('OK with v1Available false and no agent version', async () => {
+      const report = await testConnection(makeServer(sim().url), false);
+      expect(report).toMatchObject({
+        ok: true,
+        authenticated: true,
+        v1Available: false,
+        agentServerVersion: null,
+      });
+      expect(report.summary).toContain('legacy V0 API only');
+    });
+  });
+
+  describe('with a running sandbox', () => {
+    const sim = useSimulator({ stepMs: 5, agentVersion: '1.17.2' });
+
+    it('no sandbox yet: OK, no agent version', async () => {
+      const report = await testConnection(makeServer(sim().url), false);
+      expect(report).toMatchObject({ ok: true, v1Available: true, agentServerVersion: null });
+    });
+
+    it('reports the agent server release of the running sandbox', async () => {
+      await createConversation(sim());
+      const report = await testConnection(makeServer(sim().url), false);
+      expect(report).toMatchObject({ ok: true, v1Available: true, agentServerVersion: '1.17.2' });
+      expect(report.summary).toContain('agent server 1.17.2');
+    });
+  });
+});
