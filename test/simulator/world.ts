@@ -432,4 +432,42 @@ export class World {
     if (seed.sandboxStatus === 'PAUSED') await this.pauseSandbox(sandbox.id);
     return record;
   }
+
+  /**
+   * Test control for scale: `count` V1 conversations sharing `perSandbox` per running sandbox (the real
+   * server lets conversations share a sandbox), idle, created one second apart (newest last).
+   */
+  async seedMany(count: number, perSandbox = 100): Promise<AppConversationRecord[]> {
+    const records: AppConversationRecord[] = [];
+    const start = Date.now() - count * 1000;
+    for (let i = 0; i < count; i += perSandbox) {
+      const sandbox = await this.createSandbox();
+      sandbox.status = 'RUNNING';
+      await sandbox.agent.resume();
+      for (let j = i; j < Math.min(count, i + perSandbox); j++) {
+        const id = newHexId();
+        const createdAt = start + j * 1000;
+        const record: AppConversationRecord = {
+          id,
+          sandboxId: sandbox.id,
+          createdByUserId: this.options.userId,
+          selectedRepository: null,
+          selectedBranch: null,
+          gitProvider: null,
+          title: `Seeded conversation ${j + 1}`,
+          trigger: 'gui',
+          prNumber: [],
+          llmModel: 'litellm_proxy/claude-sonnet-4-5',
+          parentId: null,
+          subIds: [],
+          createdAt,
+          updatedAt: createdAt,
+        };
+        this.attachAgentConversation(record, sandbox);
+        this.conversations.set(id, record);
+        records.push(record);
+      }
+    }
+    return records;
+  }
 }
