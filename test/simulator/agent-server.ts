@@ -26,6 +26,7 @@ import {
   type RouteContext,
   Router,
   sendJson,
+  timeSorter,
   validationError,
 } from './http';
 import { dashedOf, hexOf, isUuid, newHexId } from './ids';
@@ -215,16 +216,7 @@ export class AgentServer {
     r.add('GET', '/api/conversations/search', (c) => {
       const limit = parseLimit(c.query);
       const status = c.query.get('status');
-      const order = c.query.get('sort_order') ?? 'CREATED_AT_DESC';
-      const sorters: Record<string, (a: AgentConversation, b: AgentConversation) => number> = {
-        CREATED_AT: (a, b) => a.createdAt - b.createdAt,
-        CREATED_AT_DESC: (a, b) => b.createdAt - a.createdAt,
-        UPDATED_AT: (a, b) => a.updatedAt - b.updatedAt,
-        UPDATED_AT_DESC: (a, b) => b.updatedAt - a.updatedAt,
-      };
-      const sorter = sorters[order];
-      if (!sorter)
-        throw validationError(['query', 'sort_order'], 'Input should be a valid sort order', order, 'enum');
+      const sorter = timeSorter<AgentConversation>(c.query);
       const all = [...this.conversations.values()]
         .filter((conv) => !status || conv.executionStatus === status)
         .sort(sorter);

@@ -10,6 +10,7 @@ import {
   type Router,
   sendInternalError,
   sendJson,
+  timeSorter,
   validationError,
 } from './http';
 import { dashedOf, hexOf, isUuid } from './ids';
@@ -176,16 +177,7 @@ export function addV1Routes(r: Router, world: World, userId: string | null): voi
     );
   };
   r.add('GET', '/api/v1/app-conversations/start-tasks/search', (c) => {
-    const order = c.query.get('sort_order') ?? 'CREATED_AT_DESC';
-    const sorters: Record<string, (a: StartTask, b: StartTask) => number> = {
-      CREATED_AT: (a, b) => a.createdAt - b.createdAt,
-      CREATED_AT_DESC: (a, b) => b.createdAt - a.createdAt,
-      UPDATED_AT: (a, b) => a.updatedAt - b.updatedAt,
-      UPDATED_AT_DESC: (a, b) => b.updatedAt - a.updatedAt,
-    };
-    const sorter = sorters[order];
-    if (!sorter)
-      throw validationError(['query', 'sort_order'], 'Input should be a valid sort order', order, 'enum');
+    const sorter = timeSorter<StartTask>(c.query);
     const page = offsetPage(tasks(c).sort(sorter), c.query);
     sendJson(c.res, 200, {
       items: page.items.map((t) => world.taskJson(t)),

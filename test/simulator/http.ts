@@ -185,3 +185,20 @@ export function parseDateFilter(query: URLSearchParams, name: string): number | 
     throw validationError(['query', name], 'Input should be a valid datetime', raw, 'datetime_parsing');
   return t;
 }
+
+/** The `sort_order` values of the SQL-backed searches, for anything with created/updated times. */
+export function timeSorter<T extends { createdAt: number; updatedAt: number }>(
+  query: URLSearchParams,
+): (a: T, b: T) => number {
+  const order = query.get('sort_order') ?? 'CREATED_AT_DESC';
+  const sorters: Record<string, (a: T, b: T) => number> = {
+    CREATED_AT: (a, b) => a.createdAt - b.createdAt,
+    CREATED_AT_DESC: (a, b) => b.createdAt - a.createdAt,
+    UPDATED_AT: (a, b) => a.updatedAt - b.updatedAt,
+    UPDATED_AT_DESC: (a, b) => b.updatedAt - a.updatedAt,
+  };
+  const sorter = sorters[order];
+  if (!sorter)
+    throw validationError(['query', 'sort_order'], 'Input should be a valid sort order', order, 'enum');
+  return sorter;
+}

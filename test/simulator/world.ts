@@ -407,26 +407,14 @@ export class World {
     const sandbox = await this.createSandbox();
     await this.options.scheduler.sleep(2.5);
     while (sandbox.status === 'STARTING') await this.options.scheduler.sleep();
-    const id = newHexId();
-    const createdAt = seed.createdAt ?? Date.now();
-    const record: AppConversationRecord = {
-      id,
-      sandboxId: sandbox.id,
-      createdByUserId: this.options.userId,
-      selectedRepository: seed.selectedRepository ?? null,
-      selectedBranch: seed.selectedRepository ? 'main' : null,
-      gitProvider: seed.selectedRepository ? 'github' : null,
-      title: seed.title ?? `Conversation ${id}`,
-      trigger: 'gui',
-      prNumber: [],
-      llmModel: 'litellm_proxy/claude-sonnet-4-5',
-      parentId: null,
-      subIds: [],
-      createdAt,
-      updatedAt: createdAt,
-    };
+    const record = this.seededRecord(
+      sandbox,
+      seed.createdAt ?? Date.now(),
+      seed.title,
+      seed.selectedRepository,
+    );
     const conversation = this.attachAgentConversation(record, sandbox);
-    this.conversations.set(id, record);
+    this.conversations.set(record.id, record);
     for (const text of seed.messages ?? []) conversation.sendMessage([textContent(text)], true);
     if (seed.title) conversation.setTitle(seed.title);
     if (seed.sandboxStatus === 'PAUSED') await this.pauseSandbox(sandbox.id);
@@ -445,29 +433,37 @@ export class World {
       sandbox.status = 'RUNNING';
       await sandbox.agent.resume();
       for (let j = i; j < Math.min(count, i + perSandbox); j++) {
-        const id = newHexId();
-        const createdAt = start + j * 1000;
-        const record: AppConversationRecord = {
-          id,
-          sandboxId: sandbox.id,
-          createdByUserId: this.options.userId,
-          selectedRepository: null,
-          selectedBranch: null,
-          gitProvider: null,
-          title: `Seeded conversation ${j + 1}`,
-          trigger: 'gui',
-          prNumber: [],
-          llmModel: 'litellm_proxy/claude-sonnet-4-5',
-          parentId: null,
-          subIds: [],
-          createdAt,
-          updatedAt: createdAt,
-        };
+        const record = this.seededRecord(sandbox, start + j * 1000, `Seeded conversation ${j + 1}`);
         this.attachAgentConversation(record, sandbox);
-        this.conversations.set(id, record);
+        this.conversations.set(record.id, record);
         records.push(record);
       }
     }
     return records;
+  }
+
+  private seededRecord(
+    sandbox: Sandbox,
+    createdAt: number,
+    title?: string,
+    repository?: string,
+  ): AppConversationRecord {
+    const id = newHexId();
+    return {
+      id,
+      sandboxId: sandbox.id,
+      createdByUserId: this.options.userId,
+      selectedRepository: repository ?? null,
+      selectedBranch: repository ? 'main' : null,
+      gitProvider: repository ? 'github' : null,
+      title: title ?? `Conversation ${id}`,
+      trigger: 'gui',
+      prNumber: [],
+      llmModel: 'litellm_proxy/claude-sonnet-4-5',
+      parentId: null,
+      subIds: [],
+      createdAt,
+      updatedAt: createdAt,
+    };
   }
 }
