@@ -1,25 +1,100 @@
 import { app, BrowserWindow } from 'electron';
+import { homedir } from 'node:os';
 import path from 'node:path';
-import { APP_ID } from '../shared/app-info';
+import { APP_ID, toDesktopPlatform } from '../shared/app-info';
+import { createMainServices, type MainServices } from './compose';
 import { createMainWindow } from './electron/main-window';
+import { createNotifier, revealWindow } from './electron/notifier';
+import { watchPowerEvents } from './electron/power-events';
+import { createTray } from './electron/tray';
+import { consoleLogger } from './logger';
+import { resolveUserDataDir } from './user-data-dir';
 
-// Composition root: later issues wire services (api client, accounts, poller, …) and their adapters here.
+// Composition root: Electron adapters in, services from compose.ts. The bridge (IPC) and the shell's
+// lifecycle (single instance, close-to-tray, menus) arrive with their own issues.
 
-function openMainWindow(): void {
-  createMainWindow({
+const dataDir = resolveUserDataDir({
+  argv: process.argv,
+  env: process.env,
+  platform: process.platform,
+  homedir: homedir(),
+  cwd: process.cwd(),
+});
+app.setPath('userData', dataDir);
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+
+let mainWindow: BrowserWindow | null = null;
+let services: MainServices | undefined;
+
+function openMainWindow(): BrowserWindow {
+  const window = createMainWindow({
     // Built layout: out/main/index.js, out/preload/index.js, out/renderer/index.html.
     preloadPath: path.join(__dirname, '../preload/index.js'),
     rendererIndexHtml: path.join(__dirname, '../renderer/index.html'),
     devServerUrl: process.env.ELECTRON_RENDERER_URL,
   });
+  const report = (): void =>
+    services?.live.setWindowState({ focused: window.isFocused(), visible: window.isVisible() });
+  window.on('focus', report);
+  window.on('blur', report);
+  window.on('show', report);
+  window.on('hide', report);
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
+  });
+  mainWindow = window;
+  return window;
 }
 
-if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+function showWindow(): BrowserWindow {
+  const window = mainWindow ?? openMainWindow();
+  revealWindow(window);
+  return window;
+}
 
-void app.whenReady().then(() => {
+void app.whenReady().then(async () => {
   openMainWindow();
+  const power = watchPowerEvents({ logger: consoleLogger });
+  const notifier = createNotifier({
+    showWindow,
+    // Opening a conversation from a notification needs the renderer's router (bridge issue): show the app.
+    openConversation: () => showWindow(),
+    openList: () => showWindow(),
+    logger: consoleLogger,
+  });
+  const tray = createTray({
+    iconPath: path.join(__dirname, '../../build/tray.png'),
+    platform: toDesktopPlatform(process.platform),
+    getWindow: () => mainWindow,
+    logger: consoleLogger,
+    onAction: (action) => {
+      if (action.type === 'quit') app.quit();
+      else if (action.type === 'hide-window') mainWindow?.hide();
+      else if (action.type === 'set-paused')
+        services?.live.setNotificationSettings({
+          ...services.live.notificationSettings,
+          paused: action.paused,
+        });
+      else showWindow();
+    },
+  });
+  services = await createMainServices({
+    dataDir,
+    adapters: {
+      notify: (n) => notifier.show(n),
+      renderTray: (m) => tray.render(m),
+      // The typed bridge forwards change sets to the renderer once it exists; until then nothing listens.
+      forward: () => undefined,
+      system: power.events,
+    },
+  });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
+  });
+  app.on('before-quit', () => {
+    power.dispose();
+    tray.destroy();
+    void services?.close();
   });
 });
 

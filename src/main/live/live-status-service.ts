@@ -96,6 +96,10 @@ export class LiveStatusService {
     this.deps.streams?.focus(ref && ref.version === 'V1' ? ref : null);
   }
 
+  get notificationSettings(): NotificationSettings {
+    return this.settings;
+  }
+
   setNotificationSettings(settings: NotificationSettings): void {
     this.settings = settings;
     this.renderTray();

@@ -1,0 +1,79 @@
+// Builds the main-process services and joins them. No Electron here: src/main/index.ts passes Electron
+// adapters in; browser mode and tests pass their own.
+import { AccountService } from './accounts/account-service';
+import { KeytarSecretStore, type SecretStore } from './accounts/secret-store';
+import { HttpClient } from './api/http-client';
+import { type Clock, systemClock } from './clock';
+import { LiveStatusService, type LiveStatusDeps } from './live/live-status-service';
+import { StatusPoller } from './live/status-poller';
+import { StreamManager } from './live/stream-manager';
+import { consoleLogger, type Logger } from './logger';
+import { ServerRegistry } from './servers/server-registry';
+import type { SystemEvents } from './system-events';
+
+export interface MainAdapters {
+  notify: LiveStatusDeps['notify'];
+  renderTray: LiveStatusDeps['renderTray'];
+  /** Sends a status change set to the renderer. */
+  forward: LiveStatusDeps['forward'];
+  system: SystemEvents;
+}
+
+export interface MainServicesOptions {
+  dataDir: string;
+  adapters: MainAdapters;
+  /** Default: the OS keychain through keytar. */
+  keychain?: SecretStore;
+  logger?: Logger;
+  clock?: Clock;
+  /** Poller cadences (tests use short ones). */
+  fastMs?: number;
+  slowMs?: number;
+}
+
+export interface MainServices {
+  accounts: AccountService;
+  registry: ServerRegistry;
+  poller: StatusPoller;
+  streams: StreamManager;
+  live: LiveStatusService;
+  /** Stops polling, closes sockets. */
+  close(): Promise<void>;
+}
+
+export async function createMainServices(options: MainServicesOptions): Promise<MainServices> {
+  const logger = options.logger ?? consoleLogger;
+  const clock = options.clock ?? systemClock;
+  const accounts = await AccountService.open({
+    dataDir: options.dataDir,
+    keychain: options.keychain ?? new KeytarSecretStore(),
+    logger,
+  });
+  if (accounts.loadProblem) logger.warn(`accounts: ${accounts.loadProblem.message}`);
+  const registry = new ServerRegistry(accounts, new HttpClient({ clock }), { clock, logger });
+  // Only servers that still exist are polled; a removed one simply stops appearing here.
+  const poller = new StatusPoller(() => accounts.list().map((s) => registry.get(s.id)), {
+    clock,
+    logger,
+    ...(options.fastMs ? { fastMs: options.fastMs } : {}),
+    ...(options.slowMs ? { slowMs: options.slowMs } : {}),
+  });
+  const streams = new StreamManager({
+    resolverFor: (ref) => (refresh, signal) =>
+      registry.get(ref.serverId).agent(ref.id, { refresh, ...(signal ? { signal } : {}) }),
+    logger,
+  });
+  const live = new LiveStatusService({ poller, streams, clock, ...options.adapters });
+  live.start();
+  return {
+    accounts,
+    registry,
+    poller,
+    streams,
+    live,
+    async close() {
+      live.stop();
+      await streams.close();
+    },
+  };
+}
