@@ -8,7 +8,9 @@ import { LiveStatusService, type LiveStatusDeps } from './live/live-status-servi
 import { StatusPoller } from './live/status-poller';
 import { StreamManager } from './live/stream-manager';
 import { consoleLogger, type Logger } from './logger';
+import type { NotificationSettings } from './notify/notification-settings';
 import { ServerRegistry } from './servers/server-registry';
+import { AppSettingsStore } from './settings/app-settings';
 import type { SystemEvents } from './system-events';
 
 export interface MainAdapters {
@@ -37,6 +39,9 @@ export interface MainServices {
   poller: StatusPoller;
   streams: StreamManager;
   live: LiveStatusService;
+  settings: AppSettingsStore;
+  /** Applies and saves notification settings (per-kind switches, pause). */
+  setNotificationSettings(settings: NotificationSettings): Promise<void>;
   /** Stops polling, closes sockets. */
   close(): Promise<void>;
 }
@@ -50,6 +55,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     logger,
   });
   if (accounts.loadProblem) logger.warn(`accounts: ${accounts.loadProblem.message}`);
+  const settings = await AppSettingsStore.open(options.dataDir, logger);
   const registry = new ServerRegistry(accounts, new HttpClient({ clock }), { clock, logger });
   // Only servers that still exist are polled; a removed one simply stops appearing here.
   const poller = new StatusPoller(() => accounts.list().map((s) => registry.get(s.id)), {
@@ -64,6 +70,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     logger,
   });
   const live = new LiveStatusService({ poller, streams, clock, ...options.adapters });
+  live.setNotificationSettings(settings.get().notifications);
   live.start();
   return {
     accounts,
@@ -71,6 +78,11 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     poller,
     streams,
     live,
+    settings,
+    async setNotificationSettings(next) {
+      live.setNotificationSettings(next);
+      await settings.update({ notifications: next });
+    },
     async close() {
       live.stop();
       await streams.close();

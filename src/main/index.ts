@@ -98,6 +98,7 @@ void app.whenReady().then(async () => {
   });
 });
 
+// With "keep running in the tray" on (the default), closing the window leaves the app polling and notifying.
 app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
+  if (process.platform !== 'darwin' && !(services?.settings.get().closeToTray ?? false)) app.quit();
 });

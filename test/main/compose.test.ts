@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,5 +52,45 @@ describe('createMainServices', () => {
     );
     expect(seen).toMatchObject({ version: 'V1', title: 'hello there' });
     expect(JSON.stringify(sets)).not.toContain(c.sessionApiKey);
+  });
+});
+
+describe('app settings', () => {
+  it('persist notification settings, apply them at the next start, and survive a damaged file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'settings-'));
+    const trays: TrayModel[] = [];
+    const start = () =>
+      createMainServices({
+        dataDir: dir,
+        keychain: new KeytarSecretStore({ moduleId: 'keytar-absent-in-this-test' }),
+        logger: new MemoryLogger(),
+        adapters: {
+          notify: () => undefined,
+          renderTray: (m) => trays.push(m),
+          forward: () => undefined,
+          system: new SystemEventEmitter(),
+        },
+      });
+    try {
+      const first = await start();
+      expect(first.settings.get()).toMatchObject({ closeToTray: true, notifications: { paused: false } });
+      await first.setNotificationSettings({ ...first.live.notificationSettings, paused: true });
+      await first.close();
+
+      trays.length = 0;
+      const second = await start();
+      expect(second.settings.get().notifications.paused).toBe(true);
+      const pauseItem = trays.at(-1)?.items.find((i) => i.type === 'checkbox');
+      expect(pauseItem).toMatchObject({ checked: true });
+      await second.close();
+
+      await writeFile(path.join(dir, 'settings.json'), '{"version": 1, "closeToTray": "yes"');
+      const third = await start();
+      expect(third.settings.get().notifications.paused).toBe(false);
+      expect(third.settings.problem).toMatch(/kept aside/);
+      await third.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
