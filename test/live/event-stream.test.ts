@@ -236,6 +236,13 @@ describe('ConversationStream', () => {
     const store = new EventStore({ maxEventsPerConversation: 2000 });
     const a = openStream(ref, { store });
     await waitForStatus(a.recorded, 'finished');
+    // The status frame can overtake events still being merged with the REST catch-up: wait for those too.
+    const firstRun = await restEvents(server, ref);
+    await waitFor(
+      () => firstRun.every((e) => a.recorded.events.some((x) => x.id === e.id)),
+      5000,
+      'first run delivered',
+    );
     await a.stream.close();
     const b = openStream(ref, { store });
     await waitForState(b.stream, 'live');
