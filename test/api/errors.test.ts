@@ -45,7 +45,8 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
       const started = Date.now();
       const error = await expectKind(s.app.listLegacy(), 'offline');
       expect(error.message).toContain(host());
-      expect(Date.now() - started).toBeLessThan(2000);
+      // Generous bound (CI load): the point is that it did not wait for long retries.
+      expect(Date.now() - started).toBeLessThan(10_000);
     });
 
     it('a closed port: offline, "connection refused"', async () => {
@@ -83,7 +84,7 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
       );
       const elapsed = Date.now() - started;
       expect(elapsed).toBeGreaterThanOrEqual(190);
-      expect(elapsed).toBeLessThan(1500);
+      expect(elapsed).toBeLessThan(10_000); // not the 20 s default timeout
       expect(error.message).toContain(host());
       expect(since(sim(), from)).toHaveLength(1);
     });
@@ -124,7 +125,7 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
     const from = sim().requests.length;
     const started = Date.now();
     const error = await expectKind(server().app.listLegacy(), 'rate-limited');
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(10_000); // not the 60 s the server asked for
     expect(error.retryAfterMs).toBe(60_000);
     expect(error.toInfo()).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterMs: 60_000 });
     expect(error.message).toContain('60 s');
@@ -234,7 +235,7 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
       setTimeout(() => controller.abort(), 50);
       const started = Date.now();
       await expectKind(server().app.listLegacy({}, controller.signal), 'aborted');
-      expect(Date.now() - started).toBeLessThan(1000);
+      expect(Date.now() - started).toBeLessThan(10_000); // not the hang
     });
 
     it('an already aborted signal sends nothing', async () => {

@@ -200,7 +200,7 @@ describe('large uploads stream from disk', () => {
         expect(last).toBe(size);
         expect((await stat(stored)).size).toBe(size);
         expect(growth, `RSS grew by ${Math.round(growth / MiB)} MiB`).toBeLessThan(100 * 1e6);
-        expect(Date.now() - started).toBeLessThan(15_000);
+        expect(Date.now() - started).toBeLessThan(60_000); // a sanity bound, not a benchmark
       } finally {
         await rm(local, { force: true });
         await rm(stored, { force: true });
