@@ -443,7 +443,9 @@ export class AgentServer {
       'content-length': String(info.size),
       'content-disposition': `attachment; filename="${posix.basename(sandboxPath)}"`,
     });
-    await pipeline(createReadStream(target), ctx.res);
+    // Exactly the announced size, even if an interrupted upload is still writing to the file.
+    if (info.size === 0) ctx.res.end();
+    else await pipeline(createReadStream(target, { end: info.size - 1 }), ctx.res);
   }
 
   private refuseHandshake(socket: Duplex, status = 403): void {

@@ -157,6 +157,9 @@ export async function postFiles(options: {
     req.once('response', resolve);
     req.once('error', reject);
   });
+  // A cancel mid-body rejects this before anyone awaits it (the pipeline fails first): mark it handled here;
+  // the awaits below still see the rejection.
+  responded.catch(() => undefined);
   let sent = 0;
   async function* body(): AsyncGenerator<Buffer> {
     for (const part of parts) {
