@@ -1,9 +1,13 @@
 import { app, BrowserWindow } from 'electron';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { APP_ID, toDesktopPlatform } from '../shared/app-info';
+import { APP_ID, APP_NAME, toDesktopPlatform } from '../shared/app-info';
+import { createBridgeHandlers } from './bridge/handlers';
+import { createDispatch } from './bridge/dispatch';
 import { createMainServices, type MainServices } from './compose';
-import { createMainWindow } from './electron/main-window';
+import { registerIpc, sendEvent } from './electron/ipc';
+import { appUrlFor, createMainWindow } from './electron/main-window';
+import { isAllowedNavigation } from './navigation-policy';
 import { createNotifier, revealWindow } from './electron/notifier';
 import { watchPowerEvents } from './electron/power-events';
 import { createTray } from './electron/tray';
@@ -26,13 +30,16 @@ if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 let mainWindow: BrowserWindow | null = null;
 let services: MainServices | undefined;
 
+// Built layout: out/main/index.js, out/preload/index.js, out/renderer/index.html.
+const windowOptions = {
+  preloadPath: path.join(__dirname, '../preload/index.js'),
+  rendererIndexHtml: path.join(__dirname, '../renderer/index.html'),
+  devServerUrl: process.env.ELECTRON_RENDERER_URL,
+};
+const appUrl = appUrlFor(windowOptions);
+
 function openMainWindow(): BrowserWindow {
-  const window = createMainWindow({
-    // Built layout: out/main/index.js, out/preload/index.js, out/renderer/index.html.
-    preloadPath: path.join(__dirname, '../preload/index.js'),
-    rendererIndexHtml: path.join(__dirname, '../renderer/index.html'),
-    devServerUrl: process.env.ELECTRON_RENDERER_URL,
-  });
+  const window = createMainWindow(windowOptions);
   const report = (): void =>
     services?.live.setWindowState({ focused: window.isFocused(), visible: window.isVisible() });
   window.on('focus', report);
@@ -53,7 +60,6 @@ function showWindow(): BrowserWindow {
 }
 
 void app.whenReady().then(async () => {
-  openMainWindow();
   const power = watchPowerEvents({ logger: consoleLogger });
   const notifier = createNotifier({
     showWindow,
@@ -83,11 +89,23 @@ void app.whenReady().then(async () => {
     adapters: {
       notify: (n) => notifier.show(n),
       renderTray: (m) => tray.render(m),
-      // The typed bridge forwards change sets to the renderer once it exists; until then nothing listens.
-      forward: () => undefined,
+      forward: (changes) => sendEvent(mainWindow?.webContents, 'statusChanges', changes),
       system: power.events,
     },
   });
+  // Handlers are registered before the page exists, so its first calls are answered.
+  registerIpc(
+    createDispatch(
+      createBridgeHandlers(services, {
+        name: APP_NAME,
+        version: app.getVersion(),
+        platform: process.platform,
+      }),
+      consoleLogger,
+    ),
+    (frameUrl) => isAllowedNavigation(appUrl, frameUrl),
+  );
+  openMainWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
   });

@@ -1,11 +1,45 @@
-import { contextBridge } from 'electron';
-import { APP_NAME, toDesktopPlatform, type OpenHandsBridgeInfo } from '../shared/app-info';
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { EventChannel, InvokeChannel } from '../shared/bridge/channels';
+import type { BridgeResult, OpenHandsBridge } from '../shared/bridge/contract';
+import type { StatusChangeSet } from '../shared/live';
 
-// Sandboxed preload: bundled into one CommonJS file whose only external is `electron`.
-// Static info only for now; the typed bridge (named methods, no generic invoke) arrives with the bridge issue.
-const bridge: OpenHandsBridgeInfo = Object.freeze({
-  appName: APP_NAME,
-  platform: toDesktopPlatform(process.platform),
-});
+// Sandboxed preload: one CommonJS bundle whose only external is `electron`. It exposes named methods only —
+// no generic invoke or send — each bound to one channel of the contract; main validates every input.
 
-contextBridge.exposeInMainWorld('openhands', bridge);
+/** Main's handlers answer `BridgeResult`s; the contract types each method's data. */
+function call(channel: InvokeChannel, input?: unknown): Promise<BridgeResult<never>> {
+  return ipcRenderer.invoke(channel, input) as Promise<BridgeResult<never>>;
+}
+
+function subscribe<T>(channel: EventChannel) {
+  return (listener: (payload: T) => void): (() => void) => {
+    // Only the payload crosses into the page: never the IPC event (it carries `sender`).
+    const handler = (_event: IpcRendererEvent, payload: unknown): void => listener(payload as T);
+    ipcRenderer.on(channel, handler);
+    return () => {
+      ipcRenderer.removeListener(channel, handler);
+    };
+  };
+}
+
+const bridge = {
+  app: {
+    info: () => call('app:info'),
+  },
+  servers: {
+    list: () => call('servers:list'),
+    add: (input) => call('servers:add', input),
+    update: (input) => call('servers:update', input),
+    remove: (input) => call('servers:remove', input),
+    test: (input) => call('servers:test', input),
+    testUnsaved: (input) => call('servers:testUnsaved', input),
+    keychainStatus: () => call('servers:keychainStatus'),
+  },
+  conversations: {
+    list: () => call('conversations:list'),
+    setOnScreen: (input) => call('conversations:setOnScreen', input),
+  },
+  onStatusChanges: subscribe<StatusChangeSet>('event:statusChanges'),
+} satisfies OpenHandsBridge;
+
+contextBridge.exposeInMainWorld('openhands', Object.freeze(bridge));

@@ -1,9 +1,9 @@
 /// <reference types="vite/client" />
-import type { OpenHandsBridgeInfo } from '../shared/app-info';
+import type { OpenHandsBridge } from '../shared/bridge/contract';
 
 declare global {
   interface Window {
-    /** Exposed by src/preload/index.ts through contextBridge. */
-    readonly openhands: OpenHandsBridgeInfo;
+    /** Exposed by src/preload/index.ts through contextBridge (or the browser-mode transport). */
+    readonly openhands: OpenHandsBridge;
   }
 }

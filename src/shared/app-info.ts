@@ -25,12 +25,3 @@ export function windowTitle(view?: string): string {
   const trimmed = view?.trim();
   return trimmed ? `${trimmed} — ${APP_NAME}` : APP_NAME;
 }
-
-/**
- * Static, read-only information the preload exposes as `window.openhands`.
- * The full typed bridge (channels, schemas, `OpenHandsBridge`) replaces this in the bridge issue.
- */
-export interface OpenHandsBridgeInfo {
-  readonly appName: string;
-  readonly platform: DesktopPlatform;
-}

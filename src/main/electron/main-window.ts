@@ -12,6 +12,11 @@ export interface MainWindowOptions {
   devServerUrl: string | undefined;
 }
 
+/** The URL our own page is served from: the dev server, or the built index.html as a file URL. */
+export function appUrlFor(options: Pick<MainWindowOptions, 'devServerUrl' | 'rendererIndexHtml'>): string {
+  return options.devServerUrl ?? pathToFileURL(options.rendererIndexHtml).href;
+}
+
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   const window = new BrowserWindow({
     title: APP_NAME,
@@ -29,7 +34,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     },
   });
 
-  const appUrl = options.devServerUrl ?? pathToFileURL(options.rendererIndexHtml).href;
+  const appUrl = appUrlFor(options);
 
   window.once('ready-to-show', () => window.show());
   window.webContents.on('will-navigate', (event, url) => {

@@ -1,0 +1,153 @@
+// The typed bridge contract: zod schemas for every channel's input and output and every event's payload,
+// and the `OpenHandsBridge` type the preload's `window.openhands` satisfies. Main validates every input
+// against these before a handler runs; results come back as `{ ok: true, data } | { ok: false, error }`.
+import { z } from 'zod';
+import { API_ERROR_KINDS } from '../api-errors';
+import {
+  CONVERSATION_VERSIONS,
+  EXECUTION_STATUSES,
+  LEGACY_CONVERSATION_STATUSES,
+  SANDBOX_STATUSES,
+} from '../openhands-enums';
+import { serverInputSchema, serverUpdateSchema } from '../servers';
+import { DISPLAY_STATUSES } from '../status';
+import type { EventName, InvokeMethod, InvokeNamespace } from './channels';
+
+const id = z.string().min(1).max(200);
+const withUnknown = <T extends readonly [string, ...string[]]>(values: T) => z.enum([...values, 'unknown']);
+
+export const conversationRefSchema = z.object({
+  serverId: id,
+  id,
+  version: z.enum(CONVERSATION_VERSIONS),
+});
+
+const serverViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  baseUrl: z.string(),
+  kind: z.enum(['self-hosted', 'cloud']),
+  keyStorage: z.enum(['keychain', 'session', 'none']),
+  hasKey: z.boolean(),
+  sessionKeyLost: z.boolean(),
+});
+
+const apiErrorInfoSchema = z.object({
+  kind: z.enum(API_ERROR_KINDS),
+  message: z.string(),
+  status: z.number().optional(),
+  retryAfterMs: z.number().optional(),
+});
+
+const connectionReportSchema = z.object({
+  ok: z.boolean(),
+  reachable: z.boolean(),
+  authenticated: z.boolean().nullable(),
+  appMode: z.enum(['oss', 'saas', 'unknown']).nullable(),
+  v1Available: z.boolean().nullable(),
+  agentServerVersion: z.string().nullable(),
+  summary: z.string(),
+  problem: apiErrorInfoSchema.nullable(),
+});
+
+const keychainStatusSchema = z.union([
+  z.object({ state: z.literal('available') }),
+  z.object({
+    state: z.literal('unavailable'),
+    reason: z.enum(['module-missing', 'unreachable', 'timeout']),
+    message: z.string(),
+    detail: z.string(),
+  }),
+]);
+
+export const trackedConversationSchema = conversationRefSchema.extend({
+  title: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  repository: z.string().nullable(),
+  branch: z.string().nullable(),
+  sandboxStatus: withUnknown(SANDBOX_STATUSES).nullable(),
+  executionStatus: withUnknown(EXECUTION_STATUSES).nullable(),
+  legacyStatus: withUnknown(LEGACY_CONVERSATION_STATUSES).nullable(),
+  runtimeStatus: z.string().nullable(),
+  parentId: z.string().nullable(),
+  status: z.enum(DISPLAY_STATUSES),
+});
+
+export const statusChangeSetSchema = z.object({
+  changed: z.array(trackedConversationSchema),
+  removed: z.array(z.string()),
+  at: z.number(),
+});
+
+const keyOptions = { sessionOnlyKey: z.boolean().optional() };
+
+/** Input and output schema of every invoke channel. */
+export const INVOKE_SCHEMAS = {
+  app: {
+    info: {
+      input: z.undefined(),
+      output: z.object({ name: z.string(), version: z.string(), platform: z.string() }),
+    },
+  },
+  servers: {
+    list: { input: z.undefined(), output: z.array(serverViewSchema) },
+    add: { input: z.object({ server: serverInputSchema, ...keyOptions }), output: serverViewSchema },
+    update: { input: z.object({ id, patch: serverUpdateSchema, ...keyOptions }), output: serverViewSchema },
+    remove: { input: z.object({ id }), output: z.object({ keyDeleted: z.boolean() }) },
+    test: { input: z.object({ id }), output: connectionReportSchema },
+    testUnsaved: {
+      input: z.object({ baseUrl: z.string().max(2048), apiKey: z.string().max(4096).optional() }),
+      output: connectionReportSchema,
+    },
+    keychainStatus: { input: z.undefined(), output: keychainStatusSchema },
+  },
+  conversations: {
+    list: { input: z.undefined(), output: z.array(trackedConversationSchema) },
+    setOnScreen: { input: conversationRefSchema.nullable(), output: z.null() },
+  },
+} as const satisfies {
+  [N in InvokeNamespace]: { [M in InvokeMethod<N>]: { input: z.ZodType; output: z.ZodType } };
+};
+
+export const EVENT_SCHEMAS = {
+  statusChanges: statusChangeSetSchema,
+} as const satisfies { [E in EventName]: z.ZodType };
+
+/** Why a bridge call failed, as plain data. `code` is an ApiErrorKind or one of the bridge's own. */
+export interface BridgeError {
+  code: string;
+  message: string;
+  /** Field-level problems of an invalid input, for forms. */
+  fields?: { field: string; message: string }[];
+}
+
+export type BridgeResult<T> = { ok: true; data: T } | { ok: false; error: BridgeError };
+
+type Schemas = typeof INVOKE_SCHEMAS;
+type Entry<N extends keyof Schemas, M extends keyof Schemas[N]> = Schemas[N][M];
+type Input<N extends keyof Schemas, M extends keyof Schemas[N]> =
+  Entry<N, M> extends { input: infer I extends z.ZodType } ? z.input<I> : never;
+type Output<N extends keyof Schemas, M extends keyof Schemas[N]> =
+  Entry<N, M> extends { output: infer O extends z.ZodType } ? z.output<O> : never;
+
+type Method<N extends keyof Schemas, M extends keyof Schemas[N]> = [Input<N, M>] extends [undefined]
+  ? () => Promise<BridgeResult<Output<N, M>>>
+  : (input: Input<N, M>) => Promise<BridgeResult<Output<N, M>>>;
+
+type Subscriptions = {
+  [E in EventName as `on${Capitalize<E>}`]: (
+    listener: (payload: z.output<(typeof EVENT_SCHEMAS)[E]>) => void,
+  ) => () => void;
+};
+
+/** `window.openhands`: named methods per namespace and `on…` subscriptions; nothing generic. */
+export type OpenHandsBridge = {
+  [N in keyof Schemas]: { [M in keyof Schemas[N]]: Method<N, M> };
+} & Subscriptions;
+
+/** The input and output types of one channel, for main's handlers. */
+export type InvokeInput<N extends keyof Schemas, M extends keyof Schemas[N]> = z.output<
+  Entry<N, M> extends { input: infer I extends z.ZodType } ? I : never
+>;
+export type InvokeOutput<N extends keyof Schemas, M extends keyof Schemas[N]> = Output<N, M>;
