@@ -1,0 +1,108 @@
+// One outbox action → one OpenHandsServer call. Kept apart from the queue engine so the mapping is easy to
+// read and to test; the engine decides when, how often and whether to call these.
+import type { ConversationRef } from '../../shared/conversations';
+import type { OutboxAction } from '../../shared/outbox';
+import type { OpenHandsServer } from '../api/openhands-server';
+
+/** The streamed upload pipeline (src/main/uploads/), injected so the outbox does not depend on it. */
+export type UploadRunner = (
+  server: OpenHandsServer,
+  ref: ConversationRef,
+  spec: { localPath: string; remotePath: string; size: number; mtimeMs: number },
+  options: { signal: AbortSignal; onProgress: (bytes: number, total: number) => void },
+) => Promise<void>;
+
+export interface ExecuteContext {
+  server: OpenHandsServer;
+  signal: AbortSignal;
+  upload: UploadRunner;
+  onProgress: (bytes: number, total: number) => void;
+}
+
+/** What an action produced that the outbox reports (a create's new conversation). */
+export type ExecuteResult = { created: ConversationRef } | undefined;
+
+/**
+ * Whether sending the action twice does the same as sending it once. Only these are resent after an
+ * unknown outcome without checking first.
+ */
+export function isIdempotent(kind: OutboxAction['kind']): boolean {
+  return kind !== 'send' && kind !== 'create';
+}
+
+export async function execute(action: OutboxAction, ctx: ExecuteContext): Promise<ExecuteResult> {
+  const { server, signal } = ctx;
+  switch (action.kind) {
+    case 'create':
+      return { created: await server.createConversation(action.request, () => undefined, signal) };
+    case 'send':
+      await server.sendMessage(action.ref, action.text, signal);
+      return undefined;
+    case 'pause-agent':
+      await server.pauseAgent(action.ref, signal);
+      return undefined;
+    case 'resume-agent':
+      await server.resumeAgent(action.ref, signal);
+      return undefined;
+    case 'pause-sandbox':
+    case 'stop':
+      await server.pauseSandbox(action.ref, signal);
+      return undefined;
+    case 'resume-sandbox':
+      await server.resumeSandbox(action.ref, signal);
+      return undefined;
+    case 'rename':
+      await server.rename(action.ref, action.title, signal);
+      return undefined;
+    case 'delete':
+      await server.delete(action.ref, signal);
+      return undefined;
+    case 'confirm':
+      await server.respondToConfirmation(action.ref, action.accept, action.reason, signal);
+      return undefined;
+    case 'upload':
+      await ctx.upload(
+        server,
+        action.ref,
+        {
+          localPath: action.localPath,
+          remotePath: action.remotePath,
+          size: action.size,
+          mtimeMs: action.mtimeMs,
+        },
+        { signal, onProgress: ctx.onProgress },
+      );
+      return undefined;
+  }
+}
+
+/** One line for the UI. Titles and message texts are the user's own; cut to keep rows short. */
+export function summarize(action: OutboxAction): string {
+  const cut = (s: string): string => (s.length > 80 ? `${s.slice(0, 79)}…` : s);
+  switch (action.kind) {
+    case 'create':
+      return action.request.initialMessage
+        ? `New conversation: ${cut(action.request.initialMessage)}`
+        : 'New conversation';
+    case 'send':
+      return `Send: ${cut(action.text)}`;
+    case 'pause-agent':
+      return 'Pause the agent';
+    case 'resume-agent':
+      return 'Resume the agent';
+    case 'pause-sandbox':
+      return 'Pause the sandbox';
+    case 'resume-sandbox':
+      return 'Resume the sandbox';
+    case 'stop':
+      return 'Stop the conversation';
+    case 'rename':
+      return `Rename to "${cut(action.title)}"`;
+    case 'delete':
+      return 'Delete the conversation';
+    case 'confirm':
+      return action.accept ? 'Accept the pending action' : 'Reject the pending action';
+    case 'upload':
+      return `Upload ${cut(action.remotePath)}`;
+  }
+}

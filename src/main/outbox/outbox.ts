@@ -1,0 +1,705 @@
+// The outbox engine: every mutating action goes through here (architecture.md, "Background work in main").
+//
+// - Durable first: `enqueue` resolves (and the UI hears "queued") only after the item is fsynced.
+// - Lanes: one FIFO lane per conversation (a create has its own lane); lanes run in parallel up to a global
+//   cap. A lane whose head failed waits for the user (Retry / Cancel): later messages never overtake it.
+// - Retries only what is safe: network errors, timeouts, 5xx and 429 (capped exponential backoff + jitter,
+//   at least Retry-After). 400/401/403/404/409 fail at once with the server's reason.
+// - Unknown outcome: a send (or create) whose request may have reached the server and got no answer becomes
+//   `uncertain`. A V1 send is reconciled by searching the conversation's user messages for its text before
+//   any resend (at most once); where the server gives no way to check (V0, creates) the user decides.
+// - Before each attempt of a send or create the item is persisted as `sending`, so after a crash mid-request
+//   it comes back `uncertain`, never silently resent.
+// - Offline: a network failure marks the server offline; its lanes wait while one probe retries with
+//   backoff (or at once on SystemEvents `online`). When it answers, its lanes drain, no faster than the
+//   concurrency cap and the client's request budget allow.
+import { randomUUID } from 'node:crypto';
+import type { ConversationRef } from '../../shared/conversations';
+import type { ApiErrorInfo } from '../../shared/api-errors';
+import { conversationKey } from '../../shared/live';
+import {
+  type OutboxAction,
+  type OutboxItemView,
+  outboxItemSchema,
+  type OutboxState,
+  type StoredOutboxItem,
+} from '../../shared/outbox';
+import type { AgentEvent } from '../api/schemas/agent-server';
+import { ApiError } from '../api/errors';
+import type { OpenHandsServer } from '../api/openhands-server';
+import { type Clock, systemClock } from '../clock';
+import { consoleLogger, type Logger } from '../logger';
+import type { SystemEvents } from '../system-events';
+import { execute, type ExecuteResult, isIdempotent, summarize, type UploadRunner } from './executors';
+import { type ItemValidator, OutboxStore, type OutboxStoreProblem } from './outbox-store';
+
+export interface OutboxOptions {
+  /** The client for a server id (ServerRegistry.get); throws for an unknown server. */
+  servers: (serverId: string) => OpenHandsServer;
+  upload: UploadRunner;
+  clock?: Clock;
+  /** 0..1 for backoff jitter. */
+  random?: () => number;
+  logger?: Logger;
+  systemEvents?: SystemEvents;
+  /** Lanes running at once (default 4). */
+  concurrency?: number;
+  /** Backoff between retries: base doubles per attempt up to max (defaults 1 s and 60 s). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** 5xx answers are retried this many times in all before the item fails (default 8). */
+  maxServerErrorAttempts?: number;
+  /**
+   * How far before the first send the reconciliation search starts. Event timestamps are the server's
+   * local time without an offset (§4.2), so the default covers any time zone: 14 h + 5 min.
+   */
+  reconcileMarginMs?: number;
+  newId?: () => string;
+}
+
+export type OutboxListener = (item: OutboxItemView) => void;
+
+interface Entry {
+  item: StoredOutboxItem;
+  /** Persisted (enqueue resolved): only durable items are sent. */
+  durable: boolean;
+  active: AbortController | undefined;
+  waiting: 'offline' | 'retry' | null;
+  progress: { bytes: number; total: number } | null;
+}
+
+interface ServerState {
+  offline: boolean;
+  failures: number;
+  probeAt: number;
+  probing: boolean;
+}
+
+const CONTROL_KINDS = new Set<OutboxAction['kind']>([
+  'pause-agent',
+  'resume-agent',
+  'pause-sandbox',
+  'resume-sandbox',
+  'stop',
+]);
+const OPPOSITE: Partial<Record<OutboxAction['kind'], OutboxAction['kind']>> = {
+  'pause-agent': 'resume-agent',
+  'resume-agent': 'pause-agent',
+  'pause-sandbox': 'resume-sandbox',
+  'resume-sandbox': 'pause-sandbox',
+};
+
+/** Connection errors that prove the request never reached the server. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** The zod check of an item read back from the journal. */
+export const validateItem: ItemValidator = (value) => {
+  const parsed = outboxItemSchema.safeParse(value);
+  if (parsed.success) return { ok: true, item: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, why: issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid' };
+};
+
+export function laneOf(action: OutboxAction): string {
+  return action.kind === 'create' ? `${action.serverId}/new:${action.tempId}` : conversationKey(action.ref);
+}
+
+function serverIdOf(action: OutboxAction): string {
+  return action.kind === 'create' ? action.serverId : action.ref.serverId;
+}
+
+/** `2025-11-28T16:16:34.123` (UTC rendered without an offset, as the agent server's naive timestamps). */
+export function naiveTimestamp(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 23);
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function toInfo(error: unknown): ApiErrorInfo {
+  if (error instanceof ApiError) return error.toInfo();
+  return { kind: 'invalid-response', message: error instanceof Error ? error.message : String(error) };
+}
+
+function messageTextOf(event: AgentEvent): string | undefined {
+  if (event.kind !== 'MessageEvent') return undefined;
+  const msg = (event as Record<string, unknown>).llm_message as { content?: unknown } | undefined;
+  if (!msg || !Array.isArray(msg.content)) return undefined;
+  return msg.content
+    .map((p: unknown) =>
+      typeof p === 'object' && p !== null && 'text' in p && typeof p.text === 'string' ? p.text : '',
+    )
+    .join('\n');
+}
+
+export class Outbox {
+  private readonly entries = new Map<string, Entry>();
+  private readonly servers = new Map<string, ServerState>();
+  private readonly listeners = new Set<OutboxListener>();
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly logger: Logger;
+  private readonly concurrency: number;
+  private readonly created = new Map<string, ConversationRef>();
+  private seq: number;
+  private wake: AbortController | undefined;
+  private closed = false;
+  private readonly unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly store: OutboxStore,
+    items: StoredOutboxItem[],
+    private readonly options: OutboxOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.logger = options.logger ?? consoleLogger;
+    this.concurrency = options.concurrency ?? 4;
+    this.seq = 0;
+    for (const stored of items) {
+      // A request was in flight when the app stopped: its fate is unknown.
+      const item: StoredOutboxItem =
+        stored.state === 'sending'
+          ? { ...stored, state: isIdempotent(stored.action.kind) ? 'queued' : 'uncertain' }
+          : stored;
+      this.entries.set(item.id, { item, durable: true, active: undefined, waiting: null, progress: null });
+      this.seq = Math.max(this.seq, item.seq + 1);
+    }
+    this.unsubscribe = options.systemEvents?.onOnline(() => this.wakeOfflineServers());
+    queueMicrotask(() => this.pump());
+  }
+
+  /** Opens the store at `file` and starts the engine; `problem` is set when the journal was damaged. */
+  static async open(
+    file: string,
+    options: OutboxOptions,
+  ): Promise<{ outbox: Outbox; problem: OutboxStoreProblem | null }> {
+    const opened = await OutboxStore.open(file, { validate: validateItem });
+    if (opened.problem) (options.logger ?? consoleLogger).error(`outbox: ${opened.problem.error}`);
+    return { outbox: new Outbox(opened.store, opened.items, options), problem: opened.problem };
+  }
+
+  onChange(listener: OutboxListener): () => void {
+    const entry: OutboxListener = (v) => listener(v);
+    this.listeners.add(entry);
+    return () => {
+      this.listeners.delete(entry);
+    };
+  }
+
+  /** Every pending item, in enqueue order. */
+  list(): OutboxItemView[] {
+    return [...this.entries.values()]
+      .filter((e) => e.durable)
+      .sort((a, b) => a.item.seq - b.item.seq)
+      .map((e) => this.view(e));
+  }
+
+  /**
+   * Queues an action. Resolves once it is on disk, with its view: `queued`, or `cancelled` when it
+   * cancelled out a queued opposite (pause then resume), or the existing item it merged into.
+   */
+  async enqueue(action: OutboxAction): Promise<OutboxItemView> {
+    if (this.closed) throw new Error('The outbox is closed.');
+    const lane = laneOf(action);
+    const tail = this.queuedTail(lane);
+    const last = tail.at(-1);
+    const now = this.clock.now();
+    const newItem = (): StoredOutboxItem => ({
+      id: this.options.newId?.() ?? randomUUID(),
+      action,
+      lane,
+      seq: this.seq++,
+      enqueuedAt: now,
+      state: 'queued',
+      attempts: 0,
+      firstSentAt: null,
+      nextAttemptAt: now,
+      error: null,
+    });
+
+    // ---- collapse rules (only against queued items at the lane's tail, never one in flight) ----
+    if (last && last.item.action.kind === action.kind && CONTROL_KINDS.has(action.kind))
+      return this.view(last);
+    if (last && last.item.action.kind === action.kind && action.kind === 'delete') return this.view(last);
+    if (last && OPPOSITE[action.kind] === last.item.action.kind) {
+      // pause then resume (or the reverse): nothing to send.
+      await this.drop(last, 'cancelled');
+      const ghost = newItem();
+      const view = this.view({
+        item: ghost,
+        durable: true,
+        active: undefined,
+        waiting: null,
+        progress: null,
+      });
+      return { ...view, state: 'cancelled', canRetry: false, canCancel: false };
+    }
+    if (
+      last &&
+      (action.kind === 'rename' || action.kind === 'confirm') &&
+      last.item.action.kind === action.kind
+    ) {
+      // The latest title / decision wins.
+      last.item = { ...last.item, action };
+      await this.store.put(last.item);
+      this.emit(last);
+      return this.view(last);
+    }
+    const superseded =
+      action.kind === 'stop'
+        ? trailing(tail, (e) => CONTROL_KINDS.has(e.item.action.kind) && e.item.action.kind !== 'stop')
+        : action.kind === 'delete'
+          ? trailing(
+              tail,
+              (e) =>
+                CONTROL_KINDS.has(e.item.action.kind) ||
+                e.item.action.kind === 'rename' ||
+                e.item.action.kind === 'confirm',
+            )
+          : [];
+    if (
+      action.kind === 'stop' &&
+      tail.length > superseded.length &&
+      tail.at(-1 - superseded.length)?.item.action.kind === 'stop'
+    ) {
+      // An earlier stop is already queued behind these controls.
+      for (const e of superseded) await this.drop(e, 'cancelled');
+      const earlier = tail.at(-1 - superseded.length);
+      if (earlier) return this.view(earlier);
+    }
+
+    const entry: Entry = {
+      item: newItem(),
+      durable: false,
+      active: undefined,
+      waiting: null,
+      progress: null,
+    };
+    this.entries.set(entry.item.id, entry);
+    try {
+      await this.store.put(entry.item);
+    } catch (error) {
+      this.entries.delete(entry.item.id);
+      throw error;
+    }
+    entry.durable = true;
+    for (const e of superseded) await this.drop(e, 'cancelled');
+    this.emit(entry);
+    const view = this.view(entry);
+    this.pump();
+    return view;
+  }
+
+  /** Sends a failed, uncertain or at-limit item again (the user's explicit go-ahead). */
+  async retry(id: string): Promise<boolean> {
+    const entry = this.entries.get(id);
+    if (!entry || entry.item.state === 'queued' || entry.item.state === 'sending') return false;
+    // A V1 send whose fate is unknown is still checked first: Retry never risks a duplicate we can avoid.
+    const state = entry.item.state === 'uncertain' && this.canReconcile(entry.item) ? 'uncertain' : 'queued';
+    entry.item = { ...entry.item, state, nextAttemptAt: this.clock.now(), error: null };
+    entry.waiting = null;
+    // "Retry" also means "try the server now" if it was thought offline.
+    const server = this.servers.get(serverIdOf(entry.item.action));
+    if (server?.offline) server.probeAt = this.clock.now();
+    await this.store.put(entry.item);
+    this.emit(entry);
+    this.pump();
+    return true;
+  }
+
+  /** Removes an item that is not in flight (an upload in flight is aborted). */
+  async cancel(id: string): Promise<boolean> {
+    const entry = this.entries.get(id);
+    if (!entry) return false;
+    if (entry.active) {
+      if (entry.item.action.kind !== 'upload') return false;
+      entry.active.abort(new ApiError('aborted', 'Cancelled.'));
+      return true;
+    }
+    await this.drop(entry, 'cancelled');
+    this.pump();
+    return true;
+  }
+
+  /** The conversation a finished create made (for actions the UI queued against its temporary id). */
+  createdFor(tempId: string): ConversationRef | undefined {
+    return this.created.get(tempId);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unsubscribe?.();
+    this.wake?.abort();
+    for (const e of this.entries.values()) e.active?.abort(new ApiError('aborted', 'The app is closing.'));
+    await this.store.close();
+  }
+
+  // ---- scheduling ----
+
+  /** The run of queued items (none in flight) at the end of the lane: what a new action may collapse with. */
+  private queuedTail(lane: string): Entry[] {
+    const all = [...this.entries.values()]
+      .filter((e) => e.item.lane === lane && e.durable)
+      .sort((a, b) => a.item.seq - b.item.seq);
+    return trailing(all, (e) => !e.active && e.item.state === 'queued');
+  }
+
+  private serverState(serverId: string): ServerState {
+    let s = this.servers.get(serverId);
+    if (!s) {
+      s = { offline: false, failures: 0, probeAt: 0, probing: false };
+      this.servers.set(serverId, s);
+    }
+    return s;
+  }
+
+  private wakeOfflineServers(): void {
+    const now = this.clock.now();
+    for (const s of this.servers.values()) if (s.offline) s.probeAt = now;
+    for (const e of this.entries.values()) if (e.waiting === 'offline') e.item.nextAttemptAt = now;
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    const now = this.clock.now();
+    const heads = new Map<string, Entry>();
+    for (const e of this.entries.values()) {
+      if (!e.durable) continue;
+      const current = heads.get(e.item.lane);
+      if (!current || e.item.seq < current.item.seq) heads.set(e.item.lane, e);
+    }
+    let running = [...this.entries.values()].filter((e) => e.active).length;
+    let wakeAt = Infinity;
+    for (const head of [...heads.values()].sort((a, b) => a.item.seq - b.item.seq)) {
+      if (running >= this.concurrency) break;
+      if (head.active) continue;
+      const { state } = head.item;
+      if (state === 'failed' || state === 'at-limit') continue;
+      if (state === 'uncertain' && !this.canReconcile(head.item)) continue;
+      const server = this.serverState(serverIdOf(head.item.action));
+      if (server.offline) {
+        if (server.probing) continue;
+        if (now < server.probeAt) {
+          wakeAt = Math.min(wakeAt, server.probeAt);
+          continue;
+        }
+      } else if (head.item.nextAttemptAt > now) {
+        wakeAt = Math.min(wakeAt, head.item.nextAttemptAt);
+        continue;
+      }
+      if (server.offline) server.probing = true;
+      running += 1;
+      this.start(head, server);
+    }
+    this.wake?.abort();
+    this.wake = undefined;
+    if (wakeAt !== Infinity) {
+      const controller = new AbortController();
+      this.wake = controller;
+      this.clock.sleep(Math.max(0, wakeAt - now), controller.signal).then(
+        () => {
+          if (this.wake === controller) this.pump();
+        },
+        () => undefined,
+      );
+    }
+  }
+
+  private canReconcile(item: StoredOutboxItem): boolean {
+    return item.action.kind === 'send' && item.action.ref.version === 'V1' && item.firstSentAt !== null;
+  }
+
+  private start(entry: Entry, server: ServerState): void {
+    const controller = new AbortController();
+    entry.active = controller;
+    void this.run(entry, controller.signal)
+      .catch((error: unknown) => this.logger.error(`outbox: item ${entry.item.id} failed: ${String(error)}`))
+      .finally(() => {
+        entry.active = undefined;
+        server.probing = false;
+        this.pump();
+      });
+  }
+
+  private async run(entry: Entry, signal: AbortSignal): Promise<void> {
+    const { action } = entry.item;
+    let server: OpenHandsServer;
+    try {
+      server = this.options.servers(serverIdOf(action));
+    } catch (error) {
+      return this.fail(entry, 'failed', error);
+    }
+
+    if (entry.item.state === 'uncertain') {
+      let delivered: boolean;
+      try {
+        delivered = await this.reconcile(server, entry.item);
+      } catch (error) {
+        if (this.closed) return;
+        return this.retryLater(entry, error, 'uncertain');
+      }
+      this.markOnline(serverIdOf(action));
+      if (delivered) {
+        this.logger.info(`outbox: ${entry.item.id} was delivered before its answer was lost; not resent`);
+        return this.finish(entry, undefined);
+      }
+      this.logger.info(`outbox: ${entry.item.id} never arrived; sending it again`);
+    }
+
+    const now = this.clock.now();
+    entry.item = {
+      ...entry.item,
+      state: 'sending',
+      attempts: entry.item.attempts + 1,
+      firstSentAt: entry.item.firstSentAt ?? now,
+    };
+    entry.waiting = null;
+    // Persisted before the request leaves, so a crash now comes back as "uncertain", not as a resend.
+    if (!isIdempotent(action.kind)) await this.store.put(entry.item);
+    this.emit(entry);
+    let result: ExecuteResult;
+    try {
+      result = await execute(action, {
+        server,
+        signal,
+        upload: this.options.upload,
+        onProgress: (bytes, total) => {
+          entry.progress = { bytes, total };
+          this.emit(entry);
+        },
+      });
+    } catch (error) {
+      if (this.closed) return;
+      return this.handleFailure(entry, error);
+    }
+    this.markOnline(serverIdOf(action));
+    await this.finish(entry, result);
+  }
+
+  private async reconcile(server: OpenHandsServer, item: StoredOutboxItem): Promise<boolean> {
+    if (item.action.kind !== 'send') return false;
+    const { text, ref } = item.action;
+    const since = naiveTimestamp(
+      (item.firstSentAt ?? item.enqueuedAt) - (this.options.reconcileMarginMs ?? 14 * 3_600_000 + 300_000),
+    );
+    let pageId: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const res = await server.events(ref, {
+        kind: 'MessageEvent',
+        source: 'user',
+        body: text,
+        timestampGte: since,
+        limit: 100,
+        ...(pageId ? { pageId } : {}),
+      });
+      if (
+        res.items.some(
+          (e) => 'kind' in e && typeof e.kind === 'string' && messageTextOf(e as AgentEvent) === text,
+        )
+      )
+        return true;
+      if (!res.nextPageId || res.nextPageId === pageId) return false;
+      pageId = res.nextPageId;
+    }
+    return false;
+  }
+
+  private handleFailure(entry: Entry, error: unknown): Promise<void> {
+    const { kind } = entry.item.action;
+    if (!(error instanceof ApiError)) return this.fail(entry, 'failed', error);
+    switch (error.kind) {
+      case 'aborted':
+        // Only uploads are aborted in flight (cancel): the item goes.
+        return this.drop(entry, 'cancelled');
+      case 'rate-limited':
+        return this.retryLater(entry, error, 'queued');
+      case 'offline':
+      case 'timeout': {
+        const notSent = error.kind === 'offline' && NOT_SENT_CODES.has(errorCode(error.details.cause) ?? '');
+        if (notSent || isIdempotent(kind)) return this.retryLater(entry, error, 'queued');
+        // The request may have reached the server.
+        return kind === 'send' && this.canReconcile(entry.item)
+          ? this.retryLater(entry, error, 'uncertain', 0)
+          : this.fail(
+              entry,
+              'uncertain',
+              error,
+              'The server may or may not have received this; nothing was resent. Retry sends it again.',
+            );
+      }
+      case 'server-error':
+        if (error.status === undefined) return this.fail(entry, 'failed', error);
+        if (entry.item.attempts >= (this.options.maxServerErrorAttempts ?? 8))
+          return this.fail(entry, 'failed', error);
+        // A send that got a 5xx is checked before it is resent (the server may have stored it anyway).
+        if (kind === 'send' && this.canReconcile(entry.item))
+          return this.retryLater(entry, error, 'uncertain');
+        return this.retryLater(entry, error, 'queued');
+      case 'conflict':
+        if (kind === 'create') return this.fail(entry, 'at-limit', error);
+        return this.fail(entry, 'failed', error);
+      case 'not-found':
+      case 'bad-request':
+        // A delete whose earlier attempt's answer was lost finds nothing left to delete: that is success.
+        if (kind === 'delete' && entry.item.attempts > 1) return this.finish(entry, undefined);
+        if (kind === 'create' && /limit|too many|maximum|concurrent/i.test(error.message))
+          return this.fail(entry, 'at-limit', error);
+        return this.fail(entry, 'failed', error);
+      default:
+        return this.fail(entry, 'failed', error);
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const base = this.options.backoffBaseMs ?? 1000;
+    const max = this.options.backoffMaxMs ?? 60_000;
+    const delay = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+    return delay / 2 + (this.random() * delay) / 2;
+  }
+
+  private async retryLater(
+    entry: Entry,
+    error: unknown,
+    state: 'queued' | 'uncertain',
+    delayOverride?: number,
+  ): Promise<void> {
+    const info = toInfo(error);
+    const serverId = serverIdOf(entry.item.action);
+    const now = this.clock.now();
+    let delay = delayOverride ?? this.backoff(entry.item.attempts);
+    if (info.retryAfterMs !== undefined) delay = Math.max(delay, info.retryAfterMs);
+    // Only a refused connection or an unknown host says the server is down; a reset (often a stale
+    // keep-alive socket) or a timeout is retried on the item's own backoff.
+    if (
+      info.kind === 'offline' &&
+      NOT_SENT_CODES.has(errorCode(error instanceof ApiError ? error.details.cause : error) ?? '')
+    ) {
+      const s = this.serverState(serverId);
+      if (!s.offline) this.logger.warn(`outbox: server ${serverId} unreachable; its queue waits`);
+      s.offline = true;
+      s.failures += 1;
+      s.probeAt = now + this.backoff(s.failures);
+      entry.waiting = 'offline';
+      delay = Math.max(delay, s.probeAt - now);
+    } else {
+      entry.waiting = 'retry';
+    }
+    entry.item = { ...entry.item, state, error: info, nextAttemptAt: now + delay };
+    await this.store.put(entry.item);
+    this.emit(entry);
+  }
+
+  private markOnline(serverId: string): void {
+    const s = this.serverState(serverId);
+    if (s.offline) this.logger.info(`outbox: server ${serverId} is back; draining its queue`);
+    s.offline = false;
+    s.failures = 0;
+    s.probeAt = 0;
+    const now = this.clock.now();
+    for (const e of this.entries.values())
+      if (e.waiting === 'offline' && serverIdOf(e.item.action) === serverId) {
+        e.waiting = null;
+        e.item.nextAttemptAt = Math.min(e.item.nextAttemptAt, now);
+      }
+  }
+
+  private async fail(
+    entry: Entry,
+    state: 'failed' | 'uncertain' | 'at-limit',
+    error: unknown,
+    message?: string,
+  ): Promise<void> {
+    const info = toInfo(error);
+    entry.waiting = null;
+    entry.item = {
+      ...entry.item,
+      state,
+      error: message ? { ...info, message: `${info.message} ${message}` } : info,
+    };
+    await this.store.put(entry.item);
+    this.emit(entry);
+  }
+
+  private async finish(entry: Entry, result: ExecuteResult): Promise<void> {
+    const { action } = entry.item;
+    if (result && action.kind === 'create') this.created.set(action.tempId, result.created);
+    await this.store.remove(entry.item.id);
+    this.entries.delete(entry.item.id);
+    this.emit(entry, 'done', result?.created ?? null);
+  }
+
+  private async drop(entry: Entry, state: 'cancelled'): Promise<void> {
+    await this.store.remove(entry.item.id);
+    this.entries.delete(entry.item.id);
+    this.emit(entry, state);
+  }
+
+  // ---- views ----
+
+  private emit(entry: Entry, final?: 'done' | 'cancelled', created: ConversationRef | null = null): void {
+    const view = this.view(entry, final, created);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(view);
+      } catch (error) {
+        this.logger.error(`outbox listener failed: ${String(error)}`);
+      }
+    }
+  }
+
+  private view(
+    entry: Entry,
+    final?: 'done' | 'cancelled',
+    created: ConversationRef | null = null,
+  ): OutboxItemView {
+    const { item } = entry;
+    const { action } = item;
+    const state: OutboxState = final ?? item.state;
+    const settled = state === 'done' || state === 'cancelled';
+    return {
+      id: item.id,
+      kind: action.kind,
+      state,
+      serverId: serverIdOf(action),
+      conversationKey: action.kind === 'create' ? null : conversationKey(action.ref),
+      tempId: action.kind === 'create' ? action.tempId : null,
+      summary: summarize(action),
+      enqueuedAt: item.enqueuedAt,
+      attempts: item.attempts,
+      waiting: state === 'queued' || state === 'uncertain' ? entry.waiting : null,
+      nextAttemptAt:
+        (state === 'queued' || state === 'uncertain') && entry.waiting ? item.nextAttemptAt : null,
+      error: state === 'done' ? null : item.error,
+      progress: action.kind === 'upload' && state === 'sending' ? entry.progress : null,
+      created: created ? { serverId: created.serverId, id: created.id, version: created.version } : null,
+      canRetry: state === 'failed' || state === 'uncertain' || state === 'at-limit',
+      canCancel: !settled && (state !== 'sending' || action.kind === 'upload'),
+    };
+  }
+}
+
+/** The run of entries at the end of `tail` that match. */
+function trailing(tail: Entry[], match: (e: Entry) => boolean): Entry[] {
+  const out: Entry[] = [];
+  for (let i = tail.length - 1; i >= 0; i--) {
+    const e = tail[i];
+    if (!e || !match(e)) break;
+    out.unshift(e);
+  }
+  return out;
+}
