@@ -7,9 +7,12 @@ import { type Clock, systemClock } from './clock';
 import { LiveStatusService, type LiveStatusDeps } from './live/live-status-service';
 import { StatusPoller } from './live/status-poller';
 import { StreamManager } from './live/stream-manager';
+import path from 'node:path';
 import { consoleLogger, type Logger } from './logger';
 import type { NotificationSettings } from './notify/notification-settings';
+import { Outbox } from './outbox/outbox';
 import { ServerRegistry } from './servers/server-registry';
+import { runUpload } from './uploads/upload-runner';
 import { AppSettingsStore } from './settings/app-settings';
 import type { SystemEvents } from './system-events';
 
@@ -40,6 +43,8 @@ export interface MainServices {
   streams: StreamManager;
   live: LiveStatusService;
   settings: AppSettingsStore;
+  /** Every mutating action, durable (outbox.jsonl in the user-data folder). */
+  outbox: Outbox;
   /** Applies and saves notification settings (per-kind switches, pause). */
   setNotificationSettings(settings: NotificationSettings): Promise<void>;
   /** Stops polling, closes sockets. */
@@ -69,6 +74,22 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       registry.get(ref.serverId).agent(ref.id, { refresh, ...(signal ? { signal } : {}) }),
     logger,
   });
+  const { outbox } = await Outbox.open(path.join(options.dataDir, 'outbox.jsonl'), {
+    servers: (serverId) => registry.get(serverId),
+    upload: runUpload,
+    clock,
+    logger,
+    systemEvents: options.adapters.system,
+  });
+  // An action that reached its server changed that conversation (or made a new one): look at once.
+  outbox.onChange((item) => {
+    if (item.state !== 'done') return;
+    if (item.created) poller.touch(item.created);
+    else if (item.conversationKey) {
+      const [serverId, id] = item.conversationKey.split('/') as [string, string];
+      poller.touch({ serverId, id });
+    }
+  });
   const live = new LiveStatusService({ poller, streams, clock, ...options.adapters });
   live.setNotificationSettings(settings.get().notifications);
   live.start();
@@ -79,6 +100,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     streams,
     live,
     settings,
+    outbox,
     async setNotificationSettings(next) {
       live.setNotificationSettings(next);
       await settings.update({ notifications: next });
@@ -86,6 +108,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     async close() {
       live.stop();
       await streams.close();
+      await outbox.close();
     },
   };
 }

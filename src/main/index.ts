@@ -93,6 +93,7 @@ void app.whenReady().then(async () => {
       system: power.events,
     },
   });
+  services.outbox.onChange((item) => sendEvent(mainWindow?.webContents, 'outboxChanges', item));
   // Handlers are registered before the page exists, so its first calls are answered.
   registerIpc(
     createDispatch(

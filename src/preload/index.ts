@@ -2,6 +2,7 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { EventChannel, InvokeChannel } from '../shared/bridge/channels';
 import type { BridgeResult, OpenHandsBridge } from '../shared/bridge/contract';
 import type { StatusChangeSet } from '../shared/live';
+import type { OutboxItemView } from '../shared/outbox';
 
 // Sandboxed preload: one CommonJS bundle whose only external is `electron`. It exposes named methods only —
 // no generic invoke or send — each bound to one channel of the contract; main validates every input.
@@ -39,7 +40,14 @@ const bridge = {
     list: () => call('conversations:list'),
     setOnScreen: (input) => call('conversations:setOnScreen', input),
   },
+  outbox: {
+    list: () => call('outbox:list'),
+    enqueue: (input) => call('outbox:enqueue', input),
+    retry: (input) => call('outbox:retry', input),
+    cancel: (input) => call('outbox:cancel', input),
+  },
   onStatusChanges: subscribe<StatusChangeSet>('event:statusChanges'),
+  onOutboxChanges: subscribe<OutboxItemView>('event:outboxChanges'),
 } satisfies OpenHandsBridge;
 
 contextBridge.exposeInMainWorld('openhands', Object.freeze(bridge));

@@ -1,5 +1,7 @@
-import type {
-  ConversationVersion,
+import { z } from 'zod';
+import {
+  CONVERSATION_VERSIONS,
+  type ConversationVersion,
   ExecutionStatus,
   LegacyConversationStatus,
   SandboxStatus,
@@ -13,6 +15,12 @@ export interface ConversationRef {
   id: string;
   version: ConversationVersion;
 }
+
+export const conversationRefSchema = z.object({
+  serverId: z.string().min(1).max(200),
+  id: z.string().min(1).max(200),
+  version: z.enum(CONVERSATION_VERSIONS),
+}) satisfies z.ZodType<ConversationRef>;
 
 /**
  * A conversation as the renderer sees it: plain data, no secrets and no agent-server URLs (those stay in

@@ -3,12 +3,7 @@
 // are what crosses the bridge (plain data, never a key).
 import { z } from 'zod';
 import { API_ERROR_KINDS, type ApiErrorInfo } from './api-errors';
-
-export const conversationRefSchema = z.object({
-  serverId: z.string().min(1),
-  id: z.string().min(1),
-  version: z.enum(['V0', 'V1']),
-});
+import { conversationRefSchema } from './conversations';
 
 const onConversation = { ref: conversationRefSchema };
 

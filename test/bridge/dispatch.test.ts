@@ -116,4 +116,44 @@ describe('bridge dispatch', () => {
       data: { name: 'OpenHands Desktop', version: '0.0.0', platform: 'linux' },
     });
   });
+
+  it('queues actions durably through the outbox and delivers them; uploads cannot be named by the page', async () => {
+    const c = await createConversation(sim(), {});
+    const added = (await dispatch('servers:add', {
+      server: { name: 'Outbox sim', baseUrl: sim().url, apiKey: KEY },
+      sessionOnlyKey: true,
+    })) as {
+      data: { id: string };
+    };
+    const ref = { serverId: added.data.id, id: c.id, version: 'V1' as const };
+    const finals: { id: string; state: string }[] = [];
+    services.outbox.onChange((item) => finals.push({ id: item.id, state: item.state }));
+    const queued = await dispatch('outbox:enqueue', { kind: 'send', ref, text: 'from the outbox' });
+    expect(queued).toMatchObject({
+      ok: true,
+      data: { kind: 'send', conversationKey: `${ref.serverId}/${c.id}` },
+    });
+    const itemId = (queued as { data: { id: string } }).data.id;
+    // A delivered item leaves the list; its last change event says 'done'.
+    await waitFor(() => finals.some((f) => f.id === itemId && f.state === 'done'), 10_000, 'delivered');
+    const list = (await dispatch('outbox:list', undefined)) as { data: { id: string }[] };
+    expect(list.data.map((i) => i.id)).not.toContain(itemId);
+    const events = await fetch(`${c.conversationUrl}/events/search?body=from%20the%20outbox`, {
+      headers: { 'X-Session-API-Key': c.sessionApiKey },
+    }).then((r) => r.json() as Promise<{ items: unknown[] }>);
+    expect(events.items).toHaveLength(1);
+
+    const upload = await dispatch('outbox:enqueue', {
+      kind: 'upload',
+      ref,
+      localPath: '/etc/passwd',
+      remotePath: '/workspace/x',
+      size: 1,
+      mtimeMs: 1,
+    });
+    expect(upload).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    const bad = await dispatch('outbox:enqueue', { kind: 'send', ref, text: '' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect((bad as { error: { message: string } }).error.message).toContain('text');
+  });
 });

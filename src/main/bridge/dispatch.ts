@@ -47,15 +47,7 @@ export function createDispatch(handlers: BridgeHandlers, logger: Logger): Dispat
     const entry = (INVOKE_SCHEMAS[ns] as Record<string, { input: z.ZodType }>)[method]!;
     const parsed = entry.input.safeParse(input);
     if (!parsed.success) {
-      // Server forms nest their fields under `server` / `patch`: report them by field name all the same.
-      const flat = new z.ZodError(
-        parsed.error.issues.map((issue) =>
-          issue.path[0] === 'server' || issue.path[0] === 'patch'
-            ? { ...issue, path: issue.path.slice(1) }
-            : issue,
-        ),
-      );
-      const fields = describeProblems(flat);
+      const fields = ns === 'servers' ? serverFormProblems(parsed.error) : genericProblems(parsed.error);
       return {
         ok: false,
         error: {
@@ -72,4 +64,24 @@ export function createDispatch(handlers: BridgeHandlers, logger: Logger): Dispat
       return { ok: false, error: toBridgeError(error, logger) };
     }
   };
+}
+
+/** Server forms nest their fields under `server` / `patch`; their problems are reported per form field. */
+function serverFormProblems(error: z.ZodError): { field: string; message: string }[] {
+  const flat = new z.ZodError(
+    error.issues.map((issue) =>
+      issue.path[0] === 'server' || issue.path[0] === 'patch'
+        ? { ...issue, path: issue.path.slice(1) }
+        : issue,
+    ),
+  );
+  return describeProblems(flat);
+}
+
+/** Other inputs: the first problems as "where: what" (never the value, which could be a secret). */
+function genericProblems(error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.slice(0, 5).map((issue) => {
+    const field = issue.path.map(String).join('.');
+    return { field, message: field ? `${field}: ${issue.message}` : issue.message };
+  });
 }

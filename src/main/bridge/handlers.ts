@@ -18,7 +18,7 @@ export interface AppInfo {
 
 /** What the renderer may ask main to do, on top of the services. Keys never leave main through here. */
 export function createBridgeHandlers(services: MainServices, info: AppInfo): BridgeHandlers {
-  const { accounts, registry, poller, live } = services;
+  const { accounts, registry, poller, live, outbox } = services;
   return {
     app: {
       info: () => Promise.resolve(info),
@@ -52,6 +52,13 @@ export function createBridgeHandlers(services: MainServices, info: AppInfo): Bri
         live.setOnScreen(ref);
         return Promise.resolve(null);
       },
+    },
+    outbox: {
+      list: () => Promise.resolve(outbox.list()),
+      // Resolves once the action is on disk: only then is the page told it is queued.
+      enqueue: (action) => outbox.enqueue(action),
+      retry: ({ id }) => outbox.retry(id),
+      cancel: ({ id }) => outbox.cancel(id),
     },
   };
 }

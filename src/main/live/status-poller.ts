@@ -196,6 +196,17 @@ export class StatusPoller {
     this.refreshNow();
   }
 
+  /**
+   * Something just changed this conversation (an action of ours reached the server): read it on the very next
+   * tick, which runs now. An unknown one (a conversation we just created) is found by reading the newest page.
+   */
+  touch(ref: { serverId: string; id: string }): void {
+    const key = conversationKey(ref);
+    if (this.conversations.has(key)) this.lastPolled.set(key, 0);
+    else this.state(ref.serverId).lastDiscovery = -Infinity;
+    if (this.running && !this.suspended) this.schedule(0);
+  }
+
   /** Runs one tick now and resolves when it is done (tests, benchmarks). */
   async tick(): Promise<void> {
     if (this.ticking) return this.ticking;

@@ -5,10 +5,11 @@ export const INVOKE_METHODS = {
   app: ['info'],
   servers: ['list', 'add', 'update', 'remove', 'test', 'testUnsaved', 'keychainStatus'],
   conversations: ['list', 'setOnScreen'],
+  outbox: ['list', 'enqueue', 'retry', 'cancel'],
 } as const;
 
 /** Events main pushes to the renderer; the bridge exposes them as `on<Name>(listener) → unsubscribe`. */
-export const EVENT_NAMES = ['statusChanges'] as const;
+export const EVENT_NAMES = ['statusChanges', 'outboxChanges'] as const;
 
 export type InvokeNamespace = keyof typeof INVOKE_METHODS;
 export type InvokeMethod<N extends InvokeNamespace> = (typeof INVOKE_METHODS)[N][number];

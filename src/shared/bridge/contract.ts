@@ -3,24 +3,15 @@
 // against these before a handler runs; results come back as `{ ok: true, data } | { ok: false, error }`.
 import { z } from 'zod';
 import { API_ERROR_KINDS } from '../api-errors';
-import {
-  CONVERSATION_VERSIONS,
-  EXECUTION_STATUSES,
-  LEGACY_CONVERSATION_STATUSES,
-  SANDBOX_STATUSES,
-} from '../openhands-enums';
+import { conversationRefSchema } from '../conversations';
+import { OUTBOX_STATES, outboxActionSchema, type OutboxItemView } from '../outbox';
+import { EXECUTION_STATUSES, LEGACY_CONVERSATION_STATUSES, SANDBOX_STATUSES } from '../openhands-enums';
 import { serverInputSchema, serverUpdateSchema } from '../servers';
 import { DISPLAY_STATUSES } from '../status';
 import type { EventName, InvokeMethod, InvokeNamespace } from './channels';
 
 const id = z.string().min(1).max(200);
 const withUnknown = <T extends readonly [string, ...string[]]>(values: T) => z.enum([...values, 'unknown']);
-
-export const conversationRefSchema = z.object({
-  serverId: id,
-  id,
-  version: z.enum(CONVERSATION_VERSIONS),
-});
 
 const serverViewSchema = z.object({
   id: z.string(),
@@ -80,6 +71,38 @@ export const statusChangeSetSchema = z.object({
   at: z.number(),
 });
 
+const outboxItemViewSchema = z.object({
+  id: z.string(),
+  kind: z.enum(
+    outboxActionSchema.options.map((o) => o.shape.kind.value) as [
+      OutboxItemView['kind'],
+      ...OutboxItemView['kind'][],
+    ],
+  ),
+  state: z.enum(OUTBOX_STATES),
+  serverId: z.string(),
+  conversationKey: z.string().nullable(),
+  tempId: z.string().nullable(),
+  summary: z.string(),
+  enqueuedAt: z.number(),
+  attempts: z.number(),
+  waiting: z.enum(['offline', 'retry']).nullable(),
+  nextAttemptAt: z.number().nullable(),
+  error: apiErrorInfoSchema.nullable(),
+  progress: z.object({ bytes: z.number(), total: z.number() }).nullable(),
+  created: conversationRefSchema.nullable(),
+  canRetry: z.boolean(),
+  canCancel: z.boolean(),
+}) satisfies z.ZodType<OutboxItemView>;
+
+/**
+ * What the page may queue. Uploads are not among them: a page must not be able to name any file on disk;
+ * they start from a drop or a file picker handled in main.
+ */
+const pageActionSchema = outboxActionSchema.refine((action) => action.kind !== 'upload', {
+  message: 'Uploads start from a file drop or the file picker.',
+});
+
 const keyOptions = { sessionOnlyKey: z.boolean().optional() };
 
 /** Input and output schema of every invoke channel. */
@@ -106,12 +129,19 @@ export const INVOKE_SCHEMAS = {
     list: { input: z.undefined(), output: z.array(trackedConversationSchema) },
     setOnScreen: { input: conversationRefSchema.nullable(), output: z.null() },
   },
+  outbox: {
+    list: { input: z.undefined(), output: z.array(outboxItemViewSchema) },
+    enqueue: { input: pageActionSchema, output: outboxItemViewSchema },
+    retry: { input: z.object({ id }), output: z.boolean() },
+    cancel: { input: z.object({ id }), output: z.boolean() },
+  },
 } as const satisfies {
   [N in InvokeNamespace]: { [M in InvokeMethod<N>]: { input: z.ZodType; output: z.ZodType } };
 };
 
 export const EVENT_SCHEMAS = {
   statusChanges: statusChangeSetSchema,
+  outboxChanges: outboxItemViewSchema,
 } as const satisfies { [E in EventName]: z.ZodType };
 
 /** Why a bridge call failed, as plain data. `code` is an ApiErrorKind or one of the bridge's own. */
