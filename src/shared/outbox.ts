@@ -116,7 +116,7 @@ export interface OutboxItemView {
   nextAttemptAt: number | null;
   error: ApiErrorInfo | null;
   /** Uploads only, while sending. */
-  progress: { bytes: number; total: number } | null;
+  progress: { bytes: number; total: number; rateBps: number | null; etaMs: number | null } | null;
   /** A finished create: the conversation it made. */
   created: { serverId: string; id: string; version: 'V0' | 'V1' } | null;
   /** The renderer may offer Retry (failed, uncertain, at-limit) and Cancel (anything not sending or done). */

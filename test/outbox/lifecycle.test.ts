@@ -127,7 +127,8 @@ describe('uploads', () => {
     const spec = { localPath: '/tmp/x', size: 100, mtimeMs: 1 };
     const fast = await h.outbox.enqueue({ kind: 'upload', ref, ...spec, remotePath: 'work/fast.txt' });
     await h.until(fast.id, ['done']);
-    expect(h.changes.find((c) => c.id === fast.id && c.progress)?.progress).toEqual({
+    // The first report goes out at once (later ones are throttled), with a rate and time left once measurable.
+    expect(h.changes.find((c) => c.id === fast.id && c.progress)?.progress).toMatchObject({
       bytes: 50,
       total: 100,
     });

@@ -13,6 +13,7 @@
 // - Offline: a network failure marks the server offline; its lanes wait while one probe retries with
 //   backoff (or at once on SystemEvents `online`). When it answers, its lanes drain, no faster than the
 //   concurrency cap and the client's request budget allow.
+import { ProgressReporter, type ProgressSnapshot } from '../uploads/progress';
 import { randomUUID } from 'node:crypto';
 import type { ConversationRef } from '../../shared/conversations';
 import type { ApiErrorInfo } from '../../shared/api-errors';
@@ -65,7 +66,7 @@ interface Entry {
   durable: boolean;
   active: AbortController | undefined;
   waiting: 'offline' | 'retry' | null;
-  progress: { bytes: number; total: number } | null;
+  progress: ProgressSnapshot | null;
 }
 
 interface ServerState {
@@ -473,14 +474,23 @@ export class Outbox {
     if (!isIdempotent(action.kind)) await this.store.put(entry.item);
     this.emit(entry);
     let result: ExecuteResult;
+    let reporter: ProgressReporter | undefined;
     try {
       result = await execute(action, {
         server,
         signal,
         upload: this.options.upload,
+        // Chunks arrive thousands of times a second: the reporter lets ~10 a second through, with rate and ETA.
         onProgress: (bytes, total) => {
-          entry.progress = { bytes, total };
-          this.emit(entry);
+          reporter ??= new ProgressReporter(
+            total,
+            (snapshot) => {
+              entry.progress = snapshot;
+              this.emit(entry);
+            },
+            { clock: this.clock },
+          );
+          reporter.update(bytes, total);
         },
       });
     } catch (error) {

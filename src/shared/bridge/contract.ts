@@ -89,7 +89,14 @@ const outboxItemViewSchema = z.object({
   waiting: z.enum(['offline', 'retry']).nullable(),
   nextAttemptAt: z.number().nullable(),
   error: apiErrorInfoSchema.nullable(),
-  progress: z.object({ bytes: z.number(), total: z.number() }).nullable(),
+  progress: z
+    .object({
+      bytes: z.number(),
+      total: z.number(),
+      rateBps: z.number().nullable(),
+      etaMs: z.number().nullable(),
+    })
+    .nullable(),
   created: conversationRefSchema.nullable(),
   canRetry: z.boolean(),
   canCancel: z.boolean(),
