@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, type IpcRendererEvent, webUtils } from 'electron';
 import type { EventChannel, InvokeChannel } from '../shared/bridge/channels';
 import type { BridgeResult, OpenHandsBridge } from '../shared/bridge/contract';
 import type { StatusChangeSet } from '../shared/live';
@@ -45,6 +45,16 @@ const bridge = {
     enqueue: (input) => call('outbox:enqueue', input),
     retry: (input) => call('outbox:retry', input),
     cancel: (input) => call('outbox:cancel', input),
+  },
+  uploads: {
+    // Paths come only from File objects the user dropped or picked; a page cannot make one for any path.
+    plan: ({ ref, files, targetDir }) =>
+      call('uploads:plan', {
+        ref,
+        targetDir,
+        paths: files.map((file) => webUtils.getPathForFile(file as File)),
+      }),
+    start: (input) => call('uploads:start', input),
   },
   onStatusChanges: subscribe<StatusChangeSet>('event:statusChanges'),
   onOutboxChanges: subscribe<OutboxItemView>('event:outboxChanges'),

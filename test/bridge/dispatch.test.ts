@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,5 +155,52 @@ describe('bridge dispatch', () => {
     const bad = await dispatch('outbox:enqueue', { kind: 'send', ref, text: '' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect((bad as { error: { message: string } }).error.message).toContain('text');
+  });
+
+  it('plans a dropped folder, starts it once, and delivers every file through the outbox', async () => {
+    const c = await createConversation(sim(), {});
+    const added = (await dispatch('servers:add', {
+      server: { name: 'Upload sim', baseUrl: sim().url, apiKey: KEY },
+      sessionOnlyKey: true,
+    })) as {
+      data: { id: string };
+    };
+    const ref = { serverId: added.data.id, id: c.id, version: 'V1' as const };
+    const folder = path.join(dataDir, 'drop');
+    await mkdir(path.join(folder, 'sub'), { recursive: true });
+    await writeFile(path.join(folder, 'one.txt'), 'first file');
+    await writeFile(path.join(folder, 'sub', 'two.txt'), 'second file');
+
+    const planned = (await dispatch('uploads:plan', {
+      ref,
+      paths: [folder],
+      targetDir: '/workspace/project',
+    })) as {
+      ok: boolean;
+      data: { planId: string; count: number; needsConfirmation: boolean };
+    };
+    expect(planned).toMatchObject({ ok: true, data: { count: 2, needsConfirmation: false } });
+    const finals: { id: string; state: string }[] = [];
+    services.outbox.onChange((item) => finals.push({ id: item.id, state: item.state }));
+    const started = (await dispatch('uploads:start', { planId: planned.data.planId })) as {
+      data: { id: string }[];
+    };
+    expect(started.data).toHaveLength(2);
+    expect(await dispatch('uploads:start', { planId: planned.data.planId })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+    await waitFor(
+      () => started.data.every((i) => finals.some((f) => f.id === i.id && f.state === 'done')),
+      10_000,
+      'uploads done',
+    );
+    const download = await fetch(
+      `${new URL(c.conversationUrl).origin}/api/file/download?path=/workspace/project/drop/sub/two.txt`,
+      {
+        headers: { 'X-Session-API-Key': c.sessionApiKey },
+      },
+    );
+    expect(await download.text()).toBe('second file');
   });
 });

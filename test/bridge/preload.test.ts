@@ -42,6 +42,7 @@ function load(source: string): Loaded {
   const loaded: Loaded = { exposed: new Map(), invoked: [], listeners: new Map(), required: [] };
   const electron = {
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => loaded.exposed.set(key, api) },
+    webUtils: { getPathForFile: (file: { name: string }) => `/dropped/${file.name}` },
     ipcRenderer: {
       invoke: (channel: string, input: unknown) => {
         loaded.invoked.push({ channel, input });
@@ -94,7 +95,7 @@ describe('the built preload', () => {
       string,
       Record<string, (input?: unknown) => Promise<unknown>>
     >;
-    for (const channel of allInvokeChannels()) {
+    for (const channel of allInvokeChannels().filter((c) => c !== 'uploads:plan')) {
       const [ns, method] = channel.split(':') as [string, string];
       const input = { probe: channel };
       await expect(api[ns]![method]!(input)).resolves.toEqual({ ok: true, data: channel });
@@ -104,6 +105,25 @@ describe('the built preload', () => {
       ]!.input.safeParse(undefined).success;
       expect(loaded.invoked.at(-1)).toEqual({ channel, input: takesInput ? input : undefined });
     }
+  });
+
+  it('turns dropped files into paths in the preload: the page never passes a path', async () => {
+    const api = loaded.exposed.get('openhands') as {
+      uploads: { plan: (input: unknown) => Promise<unknown> };
+    };
+    const ref = { serverId: 's', id: 'c', version: 'V1' };
+    await api.uploads.plan({
+      ref,
+      files: [
+        { name: 'a.txt', size: 1 },
+        { name: 'b.txt', size: 2 },
+      ],
+      targetDir: '/workspace/x',
+    });
+    expect(loaded.invoked.at(-1)).toEqual({
+      channel: 'uploads:plan',
+      input: { ref, targetDir: '/workspace/x', paths: ['/dropped/a.txt', '/dropped/b.txt'] },
+    });
   });
 
   it('delivers event payloads without the IPC event, and unsubscribes', () => {

@@ -1,5 +1,6 @@
 import type { INVOKE_SCHEMAS, InvokeInput, InvokeOutput } from '../../shared/bridge/contract';
 import type { MainServices } from '../compose';
+import { UploadPlans } from '../uploads/upload-plans';
 
 type Schemas = typeof INVOKE_SCHEMAS;
 
@@ -19,6 +20,7 @@ export interface AppInfo {
 /** What the renderer may ask main to do, on top of the services. Keys never leave main through here. */
 export function createBridgeHandlers(services: MainServices, info: AppInfo): BridgeHandlers {
   const { accounts, registry, poller, live, outbox } = services;
+  const plans = new UploadPlans();
   return {
     app: {
       info: () => Promise.resolve(info),
@@ -59,6 +61,26 @@ export function createBridgeHandlers(services: MainServices, info: AppInfo): Bri
       enqueue: (action) => outbox.enqueue(action),
       retry: ({ id }) => outbox.retry(id),
       cancel: ({ id }) => outbox.cancel(id),
+    },
+    uploads: {
+      plan: async ({ ref, paths, targetDir }) => {
+        const made = await plans.make(ref, paths, targetDir);
+        const { count, totalBytes, needsConfirmation, skipped } = made.plan;
+        return {
+          planId: made.planId,
+          count,
+          totalBytes,
+          needsConfirmation,
+          skipped,
+          targetDir: made.targetDir,
+        };
+      },
+      start: async ({ planId }) => {
+        const { ref, plan } = plans.take(planId);
+        const items = [];
+        for (const file of plan.files) items.push(await outbox.enqueue({ kind: 'upload', ref, ...file }));
+        return items;
+      },
     },
   };
 }

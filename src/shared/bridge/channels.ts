@@ -6,6 +6,7 @@ export const INVOKE_METHODS = {
   servers: ['list', 'add', 'update', 'remove', 'test', 'testUnsaved', 'keychainStatus'],
   conversations: ['list', 'setOnScreen'],
   outbox: ['list', 'enqueue', 'retry', 'cancel'],
+  uploads: ['plan', 'start'],
 } as const;
 
 /** Events main pushes to the renderer; the bridge exposes them as `on<Name>(listener) → unsubscribe`. */

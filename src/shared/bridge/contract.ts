@@ -3,7 +3,7 @@
 // against these before a handler runs; results come back as `{ ok: true, data } | { ok: false, error }`.
 import { z } from 'zod';
 import { API_ERROR_KINDS } from '../api-errors';
-import { conversationRefSchema } from '../conversations';
+import { type ConversationRef, conversationRefSchema } from '../conversations';
 import { OUTBOX_STATES, outboxActionSchema, type OutboxItemView } from '../outbox';
 import { EXECUTION_STATUSES, LEGACY_CONVERSATION_STATUSES, SANDBOX_STATUSES } from '../openhands-enums';
 import { serverInputSchema, serverUpdateSchema } from '../servers';
@@ -110,6 +110,17 @@ const pageActionSchema = outboxActionSchema.refine((action) => action.kind !== '
   message: 'Uploads start from a file drop or the file picker.',
 });
 
+const uploadPlanViewSchema = z.object({
+  planId: z.string(),
+  count: z.number(),
+  totalBytes: z.number(),
+  /** More files or bytes than the thresholds: ask the user before starting. */
+  needsConfirmation: z.boolean(),
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  targetDir: z.string(),
+});
+export type UploadPlanView = z.output<typeof uploadPlanViewSchema>;
+
 const keyOptions = { sessionOnlyKey: z.boolean().optional() };
 
 /** Input and output schema of every invoke channel. */
@@ -141,6 +152,19 @@ export const INVOKE_SCHEMAS = {
     enqueue: { input: pageActionSchema, output: outboxItemViewSchema },
     retry: { input: z.object({ id }), output: z.boolean() },
     cancel: { input: z.object({ id }), output: z.boolean() },
+  },
+  uploads: {
+    /** Main side: the paths the preload took from dropped or picked files (the page itself passes files). */
+    plan: {
+      input: z.object({
+        ref: conversationRefSchema,
+        paths: z.array(z.string().min(1).max(4096)).min(1).max(1000),
+        targetDir: z.string().min(1).max(1024).optional(),
+      }),
+      output: uploadPlanViewSchema,
+    },
+    /** Queues every file of a plan in the outbox (after the user confirmed, when the plan asked for it). */
+    start: { input: z.object({ planId: id }), output: z.array(outboxItemViewSchema) },
   },
 } as const satisfies {
   [N in InvokeNamespace]: { [M in InvokeMethod<N>]: { input: z.ZodType; output: z.ZodType } };
@@ -178,9 +202,28 @@ type Subscriptions = {
   ) => () => void;
 };
 
-/** `window.openhands`: named methods per namespace and `on…` subscriptions; nothing generic. */
-export type OpenHandsBridge = {
-  [N in keyof Schemas]: { [M in keyof Schemas[N]]: Method<N, M> };
+type ContractMethods = { [N in keyof Schemas]: { [M in keyof Schemas[N]]: Method<N, M> } };
+
+/** A file the user dropped or picked: the DOM's `File` (only those have a path on disk). */
+export interface DroppedFile {
+  readonly name: string;
+  readonly size: number;
+}
+
+/**
+ * `window.openhands`: named methods per namespace and `on…` subscriptions; nothing generic. One exception to
+ * "the page passes the channel's input": `uploads.plan` takes the dropped files themselves, and the preload
+ * turns them into paths, so a page can never name a file on disk the user did not give it.
+ */
+export type OpenHandsBridge = Omit<ContractMethods, 'uploads'> & {
+  uploads: {
+    plan(input: {
+      ref: ConversationRef;
+      files: readonly DroppedFile[];
+      targetDir?: string;
+    }): Promise<BridgeResult<UploadPlanView>>;
+    start: ContractMethods['uploads']['start'];
+  };
 } & Subscriptions;
 
 /** The input and output types of one channel, for main's handlers. */

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { ConversationRef } from '../../shared/conversations';
+import { ApiError } from '../api/errors';
+import { DEFAULT_TARGET_DIR, planUpload, type UploadPlan } from './upload-plan';
+
+interface Held {
+  ref: ConversationRef;
+  plan: UploadPlan;
+  targetDir: string;
+  expiresAt: number;
+}
+
+/**
+ * Plans made from a drop, held until the user starts them (after a confirmation when the drop is large).
+ * Only planned files can be started: the page refers to a plan by id, never to paths.
+ */
+export class UploadPlans {
+  private readonly plans = new Map<string, Held>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly ttlMs = 30 * 60_000,
+    private readonly maxPlans = 20,
+  ) {}
+
+  async make(ref: ConversationRef, paths: string[], targetDir?: string): Promise<{ planId: string } & Held> {
+    this.prune();
+    const dir = targetDir ?? DEFAULT_TARGET_DIR;
+    const plan = await planUpload(paths, { targetDir: dir });
+    const planId = randomUUID();
+    const held = { ref, plan, targetDir: dir, expiresAt: this.now() + this.ttlMs };
+    this.plans.set(planId, held);
+    // Oldest first out when too many drops were never started.
+    while (this.plans.size > this.maxPlans) this.plans.delete(this.plans.keys().next().value!);
+    return { planId, ...held };
+  }
+
+  /** Hands a plan over once (starting it twice would upload twice). */
+  take(planId: string): Held {
+    this.prune();
+    const held = this.plans.get(planId);
+    if (!held)
+      throw new ApiError('not-found', 'That upload is no longer waiting to start; drop the files again.');
+    this.plans.delete(planId);
+    return held;
+  }
+
+  private prune(): void {
+    const now = this.now();
+    for (const [id, held] of this.plans) if (held.expiresAt <= now) this.plans.delete(id);
+  }
+}
