@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readJsonFile, writeJsonAtomic } from '../../src/main/storage/atomic-json';
+import { compileChild } from '../support/compile-child';
 import { crashValue } from './fixtures/crash-values';
 
 const settingsSchema = z.object({ version: z.literal(1), names: z.array(z.string()) });
@@ -137,28 +138,16 @@ describe('crash safety', () => {
   // project's own TypeScript) instead of running under tsx, so each of the many short-lived children
   // starts in ~50 ms rather than ~500 ms.
   beforeAll(async () => {
-    const ts = await import('typescript');
-    const root = path.resolve(__dirname, '../..');
-    const out = await mkdtemp(path.join(tmpdir(), 'atomic-writer-'));
-    for (const file of [
-      'src/main/storage/atomic-json.ts',
-      'test/accounts/fixtures/crash-values.ts',
+    const child = await compileChild(
+      [
+        'src/main/storage/atomic-json.ts',
+        'test/accounts/fixtures/crash-values.ts',
+        'test/accounts/fixtures/atomic-writer.ts',
+      ],
       'test/accounts/fixtures/atomic-writer.ts',
-    ]) {
-      const { outputText } = ts.transpileModule(await readFile(path.join(root, file), 'utf8'), {
-        compilerOptions: {
-          module: ts.ModuleKind.CommonJS,
-          target: ts.ScriptTarget.ES2022,
-          esModuleInterop: true,
-        },
-        fileName: file,
-      });
-      const target = path.join(out, file.replace(/\.ts$/, '.js'));
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, outputText);
-    }
-    writer = path.join(out, 'test/accounts/fixtures/atomic-writer.js');
-    return () => rm(out, { recursive: true, force: true });
+    );
+    writer = child.script;
+    return child.cleanup;
   });
 
   /** Starts the writer, kills it with SIGKILL at a random moment after it starts writing. */

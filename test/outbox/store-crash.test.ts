@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { compileChild } from '../support/compile-child';
 import { validateItem } from '../../src/main/outbox/outbox';
 import { OutboxStore } from '../../src/main/outbox/outbox-store';
 import { tempDir } from './support';
@@ -24,24 +23,16 @@ describe('crash safety', () => {
   // The child runs the real journal, transpiled to CommonJS once (as in atomic-json.test.ts), without zod
   // (the parent validates every item with the real schema when it loads the file).
   beforeAll(async () => {
-    const ts = await import('typescript');
-    const root = path.resolve(__dirname, '../..');
-    const out = await mkdtemp(path.join(tmpdir(), 'outbox-writer-'));
-    for (const file of ['src/main/outbox/outbox-store.ts', 'test/outbox/fixtures/outbox-writer.ts']) {
-      const { outputText } = ts.transpileModule(await readFile(path.join(root, file), 'utf8'), {
-        compilerOptions: {
-          module: ts.ModuleKind.CommonJS,
-          target: ts.ScriptTarget.ES2022,
-          esModuleInterop: true,
-        },
-        fileName: file,
-      });
-      const target = path.join(out, file.replace(/\.ts$/, '.js'));
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, outputText);
-    }
-    writer = path.join(out, 'test/outbox/fixtures/outbox-writer.js');
-    return () => rm(out, { recursive: true, force: true });
+    const child = await compileChild(
+      [
+        'src/main/storage/atomic-json.ts',
+        'src/main/outbox/outbox-store.ts',
+        'test/outbox/fixtures/outbox-writer.ts',
+      ],
+      'test/outbox/fixtures/outbox-writer.ts',
+    );
+    writer = child.script;
+    return child.cleanup;
   });
 
   /** Runs the child on `file` and kills it at a random moment; returns what it reported as durable. */

@@ -16,6 +16,7 @@ import { type FileHandle, mkdir, open, readFile, rename, unlink } from 'node:fs/
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { StoredOutboxItem } from '../../shared/outbox';
+import { moveAside } from '../storage/atomic-json';
 
 /**
  * Checks one stored item read back from disk: the item, or what is wrong with it. Injected (the outbox
@@ -258,20 +259,5 @@ async function syncDirectory(dir: string): Promise<void> {
     // Some file systems refuse fsync on a folder.
   } finally {
     await handle.close();
-  }
-}
-
-async function moveAside(target: string, now: Date): Promise<string> {
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  for (let attempt = 0; ; attempt += 1) {
-    const candidate = `${target}.corrupt-${stamp}${attempt === 0 ? '' : `-${attempt}`}`;
-    try {
-      await open(candidate, 'wx').then((h) => h.close());
-    } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'EEXIST' && attempt < 100) continue;
-      throw error;
-    }
-    await rename(target, candidate);
-    return candidate;
   }
 }

@@ -141,7 +141,8 @@ function summariseIssues(error: z.ZodError): string {
   return `${shown.join('; ')}${more}`;
 }
 
-async function moveAside(target: string, now: Date): Promise<string> {
+/** Renames a damaged file to `<file>.corrupt-<time>` (never over an earlier copy) and returns the new path. */
+export async function moveAside(target: string, now: Date): Promise<string> {
   // 2024-05-01T12:30:00.123Z → 2024-05-01T12-30-00-123Z (no ':' — not allowed in Windows file names).
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   for (let attempt = 0; ; attempt += 1) {
