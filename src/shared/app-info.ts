@@ -19,9 +19,3 @@ export function toDesktopPlatform(platform: string): DesktopPlatform {
       return 'other';
   }
 }
-
-/** Window title for a view, e.g. `windowTitle('Settings')` → "Settings — OpenHands Desktop". */
-export function windowTitle(view?: string): string {
-  const trimmed = view?.trim();
-  return trimmed ? `${trimmed} — ${APP_NAME}` : APP_NAME;
-}

@@ -1,10 +1,5 @@
 import type { ConversationRef } from '../../shared/conversations';
-import {
-  conversationKey,
-  type ConversationKey,
-  type StatusChangeSet,
-  type StatusSnapshot,
-} from '../../shared/live';
+import { conversationKey, type StatusChangeSet, type StatusSnapshot } from '../../shared/live';
 import { type Clock, systemClock } from '../clock';
 import { type AppNotification, type Locale, notificationsFor } from '../notify/notification-model';
 import {
@@ -154,10 +149,5 @@ export class LiveStatusService {
     if (!this.settings.paused || until === null || until === undefined) return;
     const wait = until - this.clock.now();
     if (wait > 0) this.pauseTimer = setTimeout(() => this.renderTray(), Math.min(wait + 10, 2 ** 31 - 1));
-  }
-
-  /** For tests and diagnostics. */
-  get lastSnapshot(): ReadonlyMap<ConversationKey, unknown> {
-    return this.previous;
   }
 }
