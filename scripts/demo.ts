@@ -1,9 +1,19 @@
 // `npm run demo`: the app against the embedded OpenHands simulator, seeded with conversations in
-// different states, so a new user sees it working before pointing it at a real server.
-import { spawn } from 'node:child_process';
+// different states and already configured as a server, so a new user sees it working before pointing
+// it at a real one. Electron where its binary is installed; browser mode otherwise.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AccountService } from '../src/main/accounts/account-service';
+import { KeytarSecretStore } from '../src/main/accounts/secret-store';
+import { startWebMain } from '../src/main/web/web-main';
 import { seedDemo } from '../test/simulator/seed';
 import { startSimulator } from '../test/simulator/simulator';
 import { findElectronBinary } from './electron-binary';
+
+const ROOT = path.resolve(__dirname, '..');
 
 async function main(): Promise<void> {
   const portArg = process.argv.indexOf('--port');
@@ -14,29 +24,46 @@ async function main(): Promise<void> {
   const count = sim.world.conversations.size;
   process.stdout.write(`OpenHands simulator listening on ${sim.url}/ with ${count} demo conversations\n`);
 
+  // A throwaway user-data folder with the simulator as its one server (no key, so no keychain is touched).
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'openhands-demo-'));
+  const accounts = await AccountService.open({ dataDir, keychain: new KeytarSecretStore() });
+  await accounts.add({ name: 'Demo (simulator)', baseUrl: sim.url });
+
+  const electron = findElectronBinary();
+  if (electron) {
+    const app = spawn('npx', ['electron-vite', 'preview'], {
+      stdio: 'inherit',
+      env: { ...process.env, OPENHANDS_DESKTOP_USER_DATA: dataDir },
+    });
+    app.on('exit', (code) => {
+      void sim.close().then(() => process.exit(code ?? 0));
+    });
+    return;
+  }
+
+  process.stdout.write(
+    'The Electron binary is not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD or no network at install time),\n' +
+      'so the app opens in browser mode instead.\n',
+  );
+  if (!existsSync(path.join(ROOT, 'out', 'renderer', 'index.html')))
+    execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  const web = await startWebMain({
+    argv: ['--port', '0', '--user-data-dir', dataDir],
+    env: {},
+    appRoot: ROOT,
+  });
+  if (!web) {
+    await sim.close();
+    process.exit(1);
+  }
   const stop = (): void => {
-    void sim.close().then(() => process.exit(0));
+    void web
+      .close()
+      .then(() => sim.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-
-  const electron = findElectronBinary();
-  if (!electron) {
-    process.stdout.write(
-      'The Electron binary is not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD or no network at install time),\n' +
-        'so the desktop window cannot open. Browser mode arrives with the bridge issue; until then the simulator\n' +
-        `keeps running: try  curl ${sim.url}/api/v1/app-conversations/search  — Ctrl+C to stop.\n`,
-    );
-    return;
-  }
-  // The app picks this server up as a preconfigured account once accounts exist (see README).
-  const app = spawn('npx', ['electron-vite', 'preview'], {
-    stdio: 'inherit',
-    env: { ...process.env, OPENHANDS_DESKTOP_DEMO_SERVER: sim.url },
-  });
-  app.on('exit', (code) => {
-    void sim.close().then(() => process.exit(code ?? 0));
-  });
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,9 @@
-// `npm run web` — browser mode (main services + built renderer served on 127.0.0.1 over a WebSocket bridge).
-// Placeholder until the bridge issue lands; it fails loudly rather than pretending to work.
-process.stderr.write(
-  'npm run web: browser mode is not implemented yet — it arrives with the typed bridge issue.\n' +
-    'For now use `npm run dev` (Electron) or `npm run build`.\n',
-);
-process.exitCode = 1;
+// `npm run web -- --port <n> --user-data-dir <dir>` — browser mode: the main services in Node and the built
+// renderer served on 127.0.0.1, the bridge carried over a token-guarded WebSocket (src/main/web/).
+import { resolve } from 'node:path';
+import { webMain } from '../src/main/web/web-main';
+
+webMain(resolve(__dirname, '..')).catch((error: unknown) => {
+  process.stderr.write(`npm run web: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
