@@ -3,8 +3,7 @@
 // carries the token; main validates every input with the same dispatch as Electron IPC.
 import type { EventName, InvokeChannel } from '../shared/bridge/channels';
 import type { BridgeResult, OpenHandsBridge } from '../shared/bridge/contract';
-import type { StatusChangeSet } from '../shared/live';
-import type { OutboxItemView } from '../shared/outbox';
+import { buildBridge } from '../shared/bridge/build-bridge';
 
 interface Pending {
   resolve: (result: BridgeResult<never>) => void;
@@ -136,50 +135,19 @@ export function createWebBridge(options: WebBridgeOptions = {}): OpenHandsBridge
     minBackoffMs: options.minBackoffMs ?? 250,
     maxBackoffMs: options.maxBackoffMs ?? 10_000,
   });
-  const call = (channel: InvokeChannel, input?: unknown): Promise<BridgeResult<never>> =>
-    socket.call(channel, input);
-
-  const bridge = {
-    app: {
-      info: () => call('app:info'),
-    },
-    servers: {
-      list: () => call('servers:list'),
-      add: (input) => call('servers:add', input),
-      update: (input) => call('servers:update', input),
-      remove: (input) => call('servers:remove', input),
-      test: (input) => call('servers:test', input),
-      testUnsaved: (input) => call('servers:testUnsaved', input),
-      keychainStatus: () => call('servers:keychainStatus'),
-    },
-    conversations: {
-      list: () => call('conversations:list'),
-      setOnScreen: (input) => call('conversations:setOnScreen', input),
-    },
-    outbox: {
-      list: () => call('outbox:list'),
-      enqueue: (input) => call('outbox:enqueue', input),
-      retry: (input) => call('outbox:retry', input),
-      cancel: (input) => call('outbox:cancel', input),
-    },
-    uploads: {
-      // A page has no file paths; uploads from a browser tab need their own upload UI (a later issue).
-      plan: () =>
-        Promise.resolve({
-          ok: false as const,
-          error: {
-            code: 'unsupported',
-            message: 'Drag-and-drop uploads in browser mode arrive with the upload UI.',
-          },
-        }),
-      start: (input) => call('uploads:start', input),
-    },
-    onStatusChanges: (listener: (payload: StatusChangeSet) => void) =>
-      socket.subscribe('statusChanges', (payload) => listener(payload as StatusChangeSet)),
-    onOutboxChanges: (listener: (payload: OutboxItemView) => void) =>
-      socket.subscribe('outboxChanges', (payload) => listener(payload as OutboxItemView)),
-  } satisfies OpenHandsBridge;
-  return bridge;
+  return buildBridge({
+    call: (channel, input) => socket.call(channel, input),
+    subscribe: (event, listener) => socket.subscribe(event, listener),
+    // A page has no file paths; uploads from a browser tab need their own upload UI (a later issue).
+    planUploads: () =>
+      Promise.resolve({
+        ok: false as const,
+        error: {
+          code: 'unsupported',
+          message: 'Drag-and-drop uploads in browser mode arrive with the upload UI.',
+        },
+      }),
+  });
 }
 
 /**

@@ -1,0 +1,51 @@
+// One table of the bridge's methods, shared by both transports: the Electron preload (IPC) and browser mode
+// (WebSocket). Each transport supplies how to call a channel, how to subscribe to an event, and how to plan
+// uploads from dropped files (only the preload can turn files into paths).
+import type { EventName, InvokeChannel } from './channels';
+import type { BridgeResult, OpenHandsBridge } from './contract';
+import type { StatusChangeSet } from '../live';
+import type { OutboxItemView } from '../outbox';
+
+export interface BridgeTransport {
+  /** Main answers every channel with a `BridgeResult`; the contract types each method's data. */
+  call: (channel: InvokeChannel, input?: unknown) => Promise<BridgeResult<never>>;
+  subscribe: (event: EventName, listener: (payload: unknown) => void) => () => void;
+  planUploads: OpenHandsBridge['uploads']['plan'];
+}
+
+/** Named methods only: no generic invoke reaches the page. */
+export function buildBridge({ call, subscribe, planUploads }: BridgeTransport): OpenHandsBridge {
+  const bridge = {
+    app: {
+      info: () => call('app:info'),
+    },
+    servers: {
+      list: () => call('servers:list'),
+      add: (input) => call('servers:add', input),
+      update: (input) => call('servers:update', input),
+      remove: (input) => call('servers:remove', input),
+      test: (input) => call('servers:test', input),
+      testUnsaved: (input) => call('servers:testUnsaved', input),
+      keychainStatus: () => call('servers:keychainStatus'),
+    },
+    conversations: {
+      list: () => call('conversations:list'),
+      setOnScreen: (input) => call('conversations:setOnScreen', input),
+    },
+    outbox: {
+      list: () => call('outbox:list'),
+      enqueue: (input) => call('outbox:enqueue', input),
+      retry: (input) => call('outbox:retry', input),
+      cancel: (input) => call('outbox:cancel', input),
+    },
+    uploads: {
+      plan: planUploads,
+      start: (input) => call('uploads:start', input),
+    },
+    onStatusChanges: (listener: (payload: StatusChangeSet) => void) =>
+      subscribe('statusChanges', (payload) => listener(payload as StatusChangeSet)),
+    onOutboxChanges: (listener: (payload: OutboxItemView) => void) =>
+      subscribe('outboxChanges', (payload) => listener(payload as OutboxItemView)),
+  } satisfies OpenHandsBridge;
+  return bridge;
+}
