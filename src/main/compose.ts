@@ -9,7 +9,9 @@ import { StatusPoller } from './live/status-poller';
 import { StreamManager } from './live/stream-manager';
 import path from 'node:path';
 import { consoleLogger, type Logger } from './logger';
-import type { NotificationSettings } from './notify/notification-settings';
+import type { NotificationSettings } from '../shared/notification-settings';
+import { type AppSettings, POLL_CADENCE_MS, resolveLanguage } from '../shared/settings';
+import { ServerHealthTracker } from './servers/server-health';
 import { Outbox } from './outbox/outbox';
 import { ServerRegistry } from './servers/server-registry';
 import { runUpload } from './uploads/upload-runner';
@@ -31,6 +33,8 @@ export interface MainServicesOptions {
   keychain?: SecretStore;
   logger?: Logger;
   clock?: Clock;
+  /** The OS language (e.g. `zh-CN`), used when the language setting is "system". */
+  systemLocale?: string;
   /** Poller cadences (tests use short ones). */
   fastMs?: number;
   slowMs?: number;
@@ -43,6 +47,8 @@ export interface MainServices {
   streams: StreamManager;
   live: LiveStatusService;
   settings: AppSettingsStore;
+  /** Online / Offline per server. */
+  health: ServerHealthTracker;
   /** Every mutating action, durable (outbox.jsonl in the user-data folder). */
   outbox: Outbox;
   /** Applies and saves notification settings (per-kind switches, pause). */
@@ -62,12 +68,16 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   if (accounts.loadProblem) logger.warn(`accounts: ${accounts.loadProblem.message}`);
   const settings = await AppSettingsStore.open(options.dataDir, logger);
   const registry = new ServerRegistry(accounts, new HttpClient({ clock }), { clock, logger });
+  const health = new ServerHealthTracker(clock);
+  const report = (serverId: string, error: unknown): void => health.report(serverId, error);
+  const cadence = POLL_CADENCE_MS[settings.get().pollCadence];
   // Only servers that still exist are polled; a removed one simply stops appearing here.
   const poller = new StatusPoller(() => accounts.list().map((s) => registry.get(s.id)), {
     clock,
     logger,
-    ...(options.fastMs ? { fastMs: options.fastMs } : {}),
-    ...(options.slowMs ? { slowMs: options.slowMs } : {}),
+    fastMs: options.fastMs ?? cadence.fastMs,
+    slowMs: options.slowMs ?? cadence.slowMs,
+    onServerResult: report,
   });
   const streams = new StreamManager({
     resolverFor: (ref) => (refresh, signal) =>
@@ -80,6 +90,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     clock,
     logger,
     systemEvents: options.adapters.system,
+    onServerResult: report,
   });
   // An action that reached its server changed that conversation (or made a new one): look at once.
   outbox.onChange((item) => {
@@ -91,7 +102,14 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     }
   });
   const live = new LiveStatusService({ poller, streams, clock, ...options.adapters });
-  live.setNotificationSettings(settings.get().notifications);
+  const apply = (next: AppSettings): void => {
+    live.setNotificationSettings(next.notifications);
+    live.setLocale(resolveLanguage(next.language, options.systemLocale ?? 'en'));
+    // Tests and benchmarks pin their own cadence.
+    if (!options.fastMs && !options.slowMs) poller.setCadence(POLL_CADENCE_MS[next.pollCadence]);
+  };
+  apply(settings.get());
+  settings.onChange(apply);
   live.start();
   return {
     accounts,
@@ -100,9 +118,9 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     streams,
     live,
     settings,
+    health,
     outbox,
     async setNotificationSettings(next) {
-      live.setNotificationSettings(next);
       await settings.update({ notifications: next });
     },
     async close() {

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { APP_ID, APP_NAME, toDesktopPlatform } from '../shared/app-info';
 import { createBridgeHandlers } from './bridge/handlers';
+import { forwardBridgeEvents } from './bridge/bridge-events';
 import { createDispatch } from './bridge/dispatch';
 import { createMainServices, type MainServices } from './compose';
 import { registerIpc, sendEvent } from './electron/ipc';
@@ -63,9 +64,14 @@ void app.whenReady().then(async () => {
   const power = watchPowerEvents({ logger: consoleLogger });
   const notifier = createNotifier({
     showWindow,
-    // Opening a conversation from a notification needs the renderer's router (bridge issue): show the app.
-    openConversation: () => showWindow(),
-    openList: () => showWindow(),
+    openConversation: (ref) => {
+      showWindow();
+      sendEvent(mainWindow?.webContents, 'navigate', { to: 'conversation', ref });
+    },
+    openList: () => {
+      showWindow();
+      sendEvent(mainWindow?.webContents, 'navigate', { to: 'list' });
+    },
     logger: consoleLogger,
   });
   const tray = createTray({
@@ -77,7 +83,7 @@ void app.whenReady().then(async () => {
       if (action.type === 'quit') app.quit();
       else if (action.type === 'hide-window') mainWindow?.hide();
       else if (action.type === 'set-paused')
-        services?.live.setNotificationSettings({
+        void services?.setNotificationSettings({
           ...services.live.notificationSettings,
           paused: action.paused,
         });
@@ -86,6 +92,7 @@ void app.whenReady().then(async () => {
   });
   services = await createMainServices({
     dataDir,
+    systemLocale: app.getLocale(),
     adapters: {
       notify: (n) => notifier.show(n),
       renderTray: (m) => tray.render(m),
@@ -93,7 +100,7 @@ void app.whenReady().then(async () => {
       system: power.events,
     },
   });
-  services.outbox.onChange((item) => sendEvent(mainWindow?.webContents, 'outboxChanges', item));
+  forwardBridgeEvents(services, (name, payload) => sendEvent(mainWindow?.webContents, name, payload));
   // Handlers are registered before the page exists, so its first calls are answered.
   registerIpc(
     createDispatch(

@@ -117,6 +117,8 @@ export interface OutboxItemView {
   error: ApiErrorInfo | null;
   /** Uploads only, while sending. */
   progress: { bytes: number; total: number; rateBps: number | null; etaMs: number | null } | null;
+  /** A create's start task while it runs (and where it stopped, if it failed). */
+  start: { status: string; step: number; totalSteps: number; detail: string | null } | null;
   /** A finished create: the conversation it made. */
   created: { serverId: string; id: string; version: 'V0' | 'V1' } | null;
   /** The renderer may offer Retry (failed, uncertain, at-limit) and Cancel (anything not sending or done). */

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createNotifier, revealWindow, type NotifierOptions } from '../../src/main/electron/notifier';
 import { MemoryLogger } from '../../src/main/logger';
 import { notificationsFor, type AppNotification } from '../../src/main/notify/notification-model';
-import { DEFAULT_NOTIFICATION_SETTINGS } from '../../src/main/notify/notification-settings';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../src/shared/notification-settings';
 import type { ConversationRef } from '../../src/shared/conversations';
 import { entry, snapshot } from '../notify/fixtures';
 import { FakeBrowserWindow, FakeNotification, resetElectronFake } from './electron-fake';

@@ -14,7 +14,7 @@ import {
   NOTIFY_TOGGLES,
   notificationSettingsSchema,
   type NotificationSettings,
-} from '../../src/main/notify/notification-settings';
+} from '../../src/shared/notification-settings';
 import type { StatusSnapshot } from '../../src/shared/live';
 import { DISPLAY_STATUSES, type DisplayStatus } from '../../src/shared/status';
 import { entry, keyOf, snapshot, translationProblems } from './fixtures';

@@ -1,6 +1,16 @@
 import type { INVOKE_SCHEMAS, InvokeInput, InvokeOutput } from '../../shared/bridge/contract';
+import type { ConversationRef } from '../../shared/conversations';
+import { conversationKey } from '../../shared/live';
+import type { TimelineItem, TimelineLiveState } from '../../shared/timeline';
+import type { LegacyEvent } from '../api/schemas/app-server';
 import type { MainServices } from '../compose';
+import { v0TimelineItem, v1TimelineItems } from '../live/timeline-items';
 import { UploadPlans } from '../uploads/upload-plans';
+
+/** The newest events shown when a conversation opens; older ones come with scroll-back. */
+const FIRST_PAGE = 100;
+/** V0 pages forward from the first event only: read at most this many to reach the newest. */
+const V0_MAX_EVENTS = 1000;
 
 type Schemas = typeof INVOKE_SCHEMAS;
 
@@ -19,7 +29,23 @@ export interface AppInfo {
 
 /** What the renderer may ask main to do, on top of the services. Keys never leave main through here. */
 export function createBridgeHandlers(services: MainServices, info: AppInfo): BridgeHandlers {
-  const { accounts, registry, poller, live, outbox } = services;
+  const { accounts, registry, poller, live, outbox, streams, health, settings } = services;
+
+  const liveState = (ref: ConversationRef): TimelineLiveState =>
+    ref.version === 'V0' ? 'unsupported' : (streams.stream(ref)?.state ?? 'stopped');
+
+  async function v0Timeline(ref: ConversationRef): Promise<TimelineItem[]> {
+    const server = registry.get(ref.serverId);
+    const events: LegacyEvent[] = [];
+    let startId: number | undefined;
+    while (events.length < V0_MAX_EVENTS) {
+      const page = await server.events(ref, { limit: 100, ...(startId !== undefined ? { startId } : {}) });
+      events.push(...(page.items as LegacyEvent[]));
+      if (!page.nextPageId) break;
+      startId = Number(page.nextPageId);
+    }
+    return events.flatMap((e) => v0TimelineItem(e) ?? []);
+  }
   const plans = new UploadPlans();
   return {
     app: {
@@ -42,11 +68,13 @@ export function createBridgeHandlers(services: MainServices, info: AppInfo): Bri
         const result = await accounts.remove(id);
         registry.forget(id);
         poller.forgetServer(id);
+        health.forget(id);
         return result;
       },
       test: ({ id }) => registry.test(id),
       testUnsaved: (input) => registry.testUnsaved(input),
       keychainStatus: () => accounts.keychainStatus(),
+      health: () => Promise.resolve(health.list(accounts.list().map((s) => s.id))),
     },
     conversations: {
       list: () => Promise.resolve(poller.list()),
@@ -54,6 +82,36 @@ export function createBridgeHandlers(services: MainServices, info: AppInfo): Bri
         live.setOnScreen(ref);
         return Promise.resolve(null);
       },
+      timeline: async ({ ref }) => {
+        const key = conversationKey(ref);
+        if (ref.version === 'V0')
+          return { key, items: await v0Timeline(ref), hasEarlier: false, live: 'unsupported' };
+        const held = streams.events(ref);
+        if (held.length > 0)
+          return {
+            key,
+            items: v1TimelineItems(held),
+            hasEarlier: streams.store.hasEarlier(key),
+            live: liveState(ref),
+          };
+        const page = await streams.olderThan(ref, null, FIRST_PAGE);
+        return {
+          key,
+          items: v1TimelineItems(page.events),
+          hasEarlier: page.hasEarlier,
+          live: liveState(ref),
+        };
+      },
+      olderEvents: async ({ ref, before, limit }) => {
+        if (ref.version === 'V0') return { items: [], hasEarlier: false };
+        const page = await streams.olderThan(ref, before, limit ?? FIRST_PAGE);
+        return { items: v1TimelineItems(page.events), hasEarlier: page.hasEarlier };
+      },
+    },
+    settings: {
+      get: () => Promise.resolve(settings.get()),
+      // Listeners (compose.ts) apply it: poll cadence, notifications, tray language; events tell every page.
+      update: (patch) => settings.update(patch),
     },
     outbox: {
       list: () => Promise.resolve(outbox.list()),

@@ -6,7 +6,7 @@ import {
   DEFAULT_NOTIFICATION_SETTINGS,
   isPaused,
   type NotificationSettings,
-} from '../notify/notification-settings';
+} from '../../shared/notification-settings';
 import { type TrayModel, trayModel } from '../notify/tray-model';
 import type { SystemEvents } from '../system-events';
 import type { StatusPoller } from './status-poller';

@@ -28,6 +28,8 @@ export interface StatusPollerOptions {
   discoverMs?: number;
   /** The most conversations discovered per server at start (pages of 100). */
   maxDiscovered?: number;
+  /** Told after every poll of a server: null when it answered (or had nothing due), else the error. */
+  onServerResult?: (serverId: string, error: unknown) => void;
 }
 
 interface ServerState {
@@ -77,11 +79,13 @@ export class StatusPoller {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly logger: Logger;
-  private readonly fastMs: number;
-  private readonly slowMs: number;
+  private fastMs: number;
+  private slowMs: number;
   private readonly maxBackoffMs: number;
-  private readonly discoverMs: number;
+  private discoverMs: number;
+  private readonly customDiscovery: boolean;
   private readonly maxDiscovered: number;
+  private readonly onServerResult: (serverId: string, error: unknown) => void;
 
   constructor(
     private readonly listServers: () => OpenHandsServer[],
@@ -94,7 +98,16 @@ export class StatusPoller {
     this.slowMs = options.slowMs ?? 60_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
     this.discoverMs = options.discoverMs ?? this.slowMs;
+    this.customDiscovery = options.discoverMs !== undefined;
     this.maxDiscovered = options.maxDiscovered ?? 5000;
+    this.onServerResult = options.onServerResult ?? (() => undefined);
+  }
+
+  /** The user's poll cadence (Settings); applies from the next tick. */
+  setCadence(cadence: { fastMs: number; slowMs: number }): void {
+    this.fastMs = cadence.fastMs;
+    this.slowMs = cadence.slowMs;
+    if (!this.customDiscovery) this.discoverMs = cadence.slowMs;
   }
 
   onChange(listener: (changes: StatusChangeSet) => void): () => void {
@@ -263,8 +276,13 @@ export class StatusPoller {
       removed.push(...result.removed);
       state.failures = 0;
       state.nextAllowedAt = 0;
+      // A failing server is always read on its retry (see below), so "no error" here means it answered.
+      this.onServerResult(server.id, null);
       return { changed, removed };
     } catch (error) {
+      this.onServerResult(server.id, error);
+      // The next attempt reads the newest page even when nothing is due, so it doubles as a probe.
+      state.lastDiscovery = -Infinity;
       state.failures++;
       const backoff = Math.min(this.maxBackoffMs, this.fastMs * 2 ** state.failures);
       state.nextAllowedAt = this.clock.now() + backoff / 2 + (this.random() * backoff) / 2;

@@ -77,6 +77,11 @@ export class StreamManager {
     return () => this.stateListeners.delete(listener);
   }
 
+  /** The key of the conversation on screen (V1 only), if any. */
+  focusedKey(): ConversationKey | undefined {
+    return this.focused ? conversationKey(this.focused.ref) : undefined;
+  }
+
   /** The conversation on screen, or none. Re-focusing a stream that stopped for good starts it again. */
   focus(ref: ConversationRef | null): void {
     if (this.closed) return;

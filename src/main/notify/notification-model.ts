@@ -3,7 +3,7 @@
 import type { ConversationRef } from '../../shared/conversations';
 import type { ConversationKey, StatusEntry, StatusSnapshot } from '../../shared/live';
 import type { DisplayStatus } from '../../shared/status';
-import { isPaused, type NotificationSettings, type NotifyToggle } from './notification-settings';
+import { isPaused, type NotificationSettings, type NotifyToggle } from '../../shared/notification-settings';
 
 // --- locale helpers (shared with tray-model.ts) ---
 

@@ -1,6 +1,6 @@
 // One outbox action → one OpenHandsServer call. Kept apart from the queue engine so the mapping is easy to
 // read and to test; the engine decides when, how often and whether to call these.
-import type { ConversationRef } from '../../shared/conversations';
+import type { ConversationRef, StartProgress } from '../../shared/conversations';
 import type { OutboxAction } from '../../shared/outbox';
 import type { OpenHandsServer } from '../api/openhands-server';
 
@@ -17,6 +17,8 @@ export interface ExecuteContext {
   signal: AbortSignal;
   upload: UploadRunner;
   onProgress: (bytes: number, total: number) => void;
+  /** A create's start task, step by step. */
+  onStartProgress: (progress: StartProgress) => void;
 }
 
 /** What an action produced that the outbox reports (a create's new conversation). */
@@ -34,7 +36,7 @@ export async function execute(action: OutboxAction, ctx: ExecuteContext): Promis
   const { server, signal } = ctx;
   switch (action.kind) {
     case 'create':
-      return { created: await server.createConversation(action.request, () => undefined, signal) };
+      return { created: await server.createConversation(action.request, ctx.onStartProgress, signal) };
     case 'send':
       await server.sendMessage(action.ref, action.text, signal);
       return undefined;

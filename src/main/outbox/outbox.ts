@@ -15,7 +15,7 @@
 //   concurrency cap and the client's request budget allow.
 import { ProgressReporter, type ProgressSnapshot } from '../uploads/progress';
 import { randomUUID } from 'node:crypto';
-import type { ConversationRef } from '../../shared/conversations';
+import type { ConversationRef, StartProgress } from '../../shared/conversations';
 import type { ApiErrorInfo } from '../../shared/api-errors';
 import { conversationKey } from '../../shared/live';
 import {
@@ -56,6 +56,8 @@ export interface OutboxOptions {
    */
   reconcileMarginMs?: number;
   newId?: () => string;
+  /** Told when a server is found unreachable (with the error) or answers again (null). */
+  onServerResult?: (serverId: string, error: unknown) => void;
 }
 
 export type OutboxListener = (item: OutboxItemView) => void;
@@ -67,6 +69,8 @@ interface Entry {
   active: AbortController | undefined;
   waiting: 'offline' | 'retry' | null;
   progress: ProgressSnapshot | null;
+  /** A create's start task as last reported. */
+  start: StartProgress | null;
 }
 
 interface ServerState {
@@ -176,7 +180,14 @@ export class Outbox {
         stored.state === 'sending'
           ? { ...stored, state: isIdempotent(stored.action.kind) ? 'queued' : 'uncertain' }
           : stored;
-      this.entries.set(item.id, { item, durable: true, active: undefined, waiting: null, progress: null });
+      this.entries.set(item.id, {
+        item,
+        durable: true,
+        active: undefined,
+        waiting: null,
+        progress: null,
+        start: null,
+      });
       this.seq = Math.max(this.seq, item.seq + 1);
     }
     this.unsubscribe = options.systemEvents?.onOnline(() => this.wakeOfflineServers());
@@ -246,6 +257,7 @@ export class Outbox {
         active: undefined,
         waiting: null,
         progress: null,
+        start: null,
       });
       return { ...view, state: 'cancelled', canRetry: false, canCancel: false };
     }
@@ -289,6 +301,7 @@ export class Outbox {
       active: undefined,
       waiting: null,
       progress: null,
+      start: null,
     };
     this.entries.set(entry.item.id, entry);
     try {
@@ -492,6 +505,10 @@ export class Outbox {
           );
           reporter.update(bytes, total);
         },
+        onStartProgress: (progress) => {
+          entry.start = progress;
+          this.emit(entry);
+        },
       });
     } catch (error) {
       if (this.closed) return;
@@ -601,6 +618,7 @@ export class Outbox {
     ) {
       const s = this.serverState(serverId);
       if (!s.offline) this.logger.warn(`outbox: server ${serverId} unreachable; its queue waits`);
+      this.options.onServerResult?.(serverId, error);
       s.offline = true;
       s.failures += 1;
       s.probeAt = now + this.backoff(s.failures);
@@ -616,7 +634,10 @@ export class Outbox {
 
   private markOnline(serverId: string): void {
     const s = this.serverState(serverId);
-    if (s.offline) this.logger.info(`outbox: server ${serverId} is back; draining its queue`);
+    if (s.offline) {
+      this.logger.info(`outbox: server ${serverId} is back; draining its queue`);
+      this.options.onServerResult?.(serverId, null);
+    }
     s.offline = false;
     s.failures = 0;
     s.probeAt = 0;
@@ -696,6 +717,15 @@ export class Outbox {
         (state === 'queued' || state === 'uncertain') && entry.waiting ? item.nextAttemptAt : null,
       error: state === 'done' ? null : item.error,
       progress: action.kind === 'upload' && state === 'sending' ? entry.progress : null,
+      start:
+        action.kind === 'create' && entry.start && state !== 'cancelled'
+          ? {
+              status: entry.start.status,
+              step: entry.start.step,
+              totalSteps: entry.start.totalSteps,
+              detail: entry.start.detail,
+            }
+          : null,
       created: created ? { serverId: created.serverId, id: created.id, version: created.version } : null,
       canRetry: state === 'failed' || state === 'uncertain' || state === 'at-limit',
       canCancel: !settled && (state !== 'sending' || action.kind === 'upload'),

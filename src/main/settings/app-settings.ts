@@ -1,25 +1,21 @@
-// App preferences that are not about servers: kept in `<user data>/settings.json` (atomic, validated; a
-// damaged file is set aside and reported, and the defaults apply).
+// Keeps the app settings (src/shared/settings.ts) in `<user data>/settings.json`: atomic, validated; a
+// damaged file is set aside and reported, and the defaults apply.
 import path from 'node:path';
-import { z } from 'zod';
+import {
+  type AppSettings,
+  type AppSettingsPatch,
+  appSettingsSchema,
+  DEFAULT_APP_SETTINGS,
+} from '../../shared/settings';
 import { consoleLogger, type Logger } from '../logger';
-import { DEFAULT_NOTIFICATION_SETTINGS, notificationSettingsSchema } from '../notify/notification-settings';
 import { readJsonFile, writeJsonAtomic } from '../storage/atomic-json';
 
 export const SETTINGS_FILE = 'settings.json';
-
-export const appSettingsSchema = z.object({
-  version: z.literal(1),
-  /** Closing the window keeps the app in the tray (polling, notifying) instead of quitting. */
-  closeToTray: z.boolean().default(true),
-  notifications: notificationSettingsSchema.default(DEFAULT_NOTIFICATION_SETTINGS),
-});
-export type AppSettings = z.output<typeof appSettingsSchema>;
-
-export const DEFAULT_APP_SETTINGS: AppSettings = appSettingsSchema.parse({ version: 1 });
+export { type AppSettings, appSettingsSchema, DEFAULT_APP_SETTINGS };
 
 export class AppSettingsStore {
   private current: AppSettings = DEFAULT_APP_SETTINGS;
+  private readonly listeners = new Set<(settings: AppSettings) => void>();
   /** Set when the file was damaged at load: the UI can say so once. */
   problem: string | null = null;
 
@@ -43,11 +39,17 @@ export class AppSettingsStore {
     return this.current;
   }
 
-  /** Validates and saves a change; resolves once it is on disk. */
-  async update(patch: Partial<Omit<AppSettings, 'version'>>): Promise<AppSettings> {
+  onChange(listener: (settings: AppSettings) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Validates and saves a change; resolves once it is on disk, then tells the listeners. */
+  async update(patch: AppSettingsPatch): Promise<AppSettings> {
     const next = appSettingsSchema.parse({ ...this.current, ...patch, version: 1 });
     await writeJsonAtomic(this.filePath, next);
     this.current = next;
+    for (const listener of this.listeners) listener(next);
     return next;
   }
 }

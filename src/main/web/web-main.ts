@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { APP_NAME } from '../../shared/app-info';
+import { forwardBridgeEvents } from '../bridge/bridge-events';
 import { createDispatch } from '../bridge/dispatch';
 import { createBridgeHandlers } from '../bridge/handlers';
 import { createMainServices, type MainServices } from '../compose';
@@ -79,6 +80,7 @@ export async function startWebMain(options: WebMainOptions): Promise<RunningWebM
   const services = await createMainServices({
     dataDir,
     logger,
+    systemLocale: Intl.DateTimeFormat().resolvedOptions().locale,
     adapters: {
       // No system notifications in a browser tab (yet): the log says what would have been shown.
       notify: (list) => list.forEach((n) => logger.info(`notification (${n.kind}): ${n.title}`)),
@@ -87,7 +89,7 @@ export async function startWebMain(options: WebMainOptions): Promise<RunningWebM
       system: new SystemEventEmitter({ logger }),
     },
   });
-  services.outbox.onChange((item) => server?.broadcast('outboxChanges', item));
+  forwardBridgeEvents(services, (name, payload) => server?.broadcast(name, payload));
   const dispatch = createDispatch(
     createBridgeHandlers(services, {
       name: APP_NAME,

@@ -2,9 +2,7 @@
 // (WebSocket). Each transport supplies how to call a channel, how to subscribe to an event, and how to plan
 // uploads from dropped files (only the preload can turn files into paths).
 import type { EventName, InvokeChannel } from './channels';
-import type { BridgeResult, OpenHandsBridge } from './contract';
-import type { StatusChangeSet } from '../live';
-import type { OutboxItemView } from '../outbox';
+import type { BridgeResult, EventPayload, OpenHandsBridge } from './contract';
 
 export interface BridgeTransport {
   /** Main answers every channel with a `BridgeResult`; the contract types each method's data. */
@@ -15,6 +13,11 @@ export interface BridgeTransport {
 
 /** Named methods only: no generic invoke reaches the page. */
 export function buildBridge({ call, subscribe, planUploads }: BridgeTransport): OpenHandsBridge {
+  // Payloads are validated by main before they are sent; the contract types them.
+  const on =
+    <E extends EventName>(event: E) =>
+    (listener: (payload: EventPayload<E>) => void) =>
+      subscribe(event, (payload) => listener(payload as EventPayload<E>));
   const bridge = {
     app: {
       info: () => call('app:info'),
@@ -27,10 +30,17 @@ export function buildBridge({ call, subscribe, planUploads }: BridgeTransport): 
       test: (input) => call('servers:test', input),
       testUnsaved: (input) => call('servers:testUnsaved', input),
       keychainStatus: () => call('servers:keychainStatus'),
+      health: () => call('servers:health'),
     },
     conversations: {
       list: () => call('conversations:list'),
       setOnScreen: (input) => call('conversations:setOnScreen', input),
+      timeline: (input) => call('conversations:timeline', input),
+      olderEvents: (input) => call('conversations:olderEvents', input),
+    },
+    settings: {
+      get: () => call('settings:get'),
+      update: (input) => call('settings:update', input),
     },
     outbox: {
       list: () => call('outbox:list'),
@@ -42,10 +52,12 @@ export function buildBridge({ call, subscribe, planUploads }: BridgeTransport): 
       plan: planUploads,
       start: (input) => call('uploads:start', input),
     },
-    onStatusChanges: (listener: (payload: StatusChangeSet) => void) =>
-      subscribe('statusChanges', (payload) => listener(payload as StatusChangeSet)),
-    onOutboxChanges: (listener: (payload: OutboxItemView) => void) =>
-      subscribe('outboxChanges', (payload) => listener(payload as OutboxItemView)),
+    onStatusChanges: on('statusChanges'),
+    onOutboxChanges: on('outboxChanges'),
+    onServerHealth: on('serverHealth'),
+    onTimeline: on('timeline'),
+    onSettingsChanges: on('settingsChanges'),
+    onNavigate: on('navigate'),
   } satisfies OpenHandsBridge;
   return bridge;
 }

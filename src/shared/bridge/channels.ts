@@ -3,14 +3,22 @@
 
 export const INVOKE_METHODS = {
   app: ['info'],
-  servers: ['list', 'add', 'update', 'remove', 'test', 'testUnsaved', 'keychainStatus'],
-  conversations: ['list', 'setOnScreen'],
+  servers: ['list', 'add', 'update', 'remove', 'test', 'testUnsaved', 'keychainStatus', 'health'],
+  conversations: ['list', 'setOnScreen', 'timeline', 'olderEvents'],
+  settings: ['get', 'update'],
   outbox: ['list', 'enqueue', 'retry', 'cancel'],
   uploads: ['plan', 'start'],
 } as const;
 
 /** Events main pushes to the renderer; the bridge exposes them as `on<Name>(listener) → unsubscribe`. */
-export const EVENT_NAMES = ['statusChanges', 'outboxChanges'] as const;
+export const EVENT_NAMES = [
+  'statusChanges',
+  'outboxChanges',
+  'serverHealth',
+  'timeline',
+  'settingsChanges',
+  'navigate',
+] as const;
 
 export type InvokeNamespace = keyof typeof INVOKE_METHODS;
 export type InvokeMethod<N extends InvokeNamespace> = (typeof INVOKE_METHODS)[N][number];

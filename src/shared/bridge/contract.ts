@@ -6,7 +6,10 @@ import { API_ERROR_KINDS } from '../api-errors';
 import { type ConversationRef, conversationRefSchema } from '../conversations';
 import { OUTBOX_STATES, outboxActionSchema, type OutboxItemView } from '../outbox';
 import { EXECUTION_STATUSES, LEGACY_CONVERSATION_STATUSES, SANDBOX_STATUSES } from '../openhands-enums';
+import { serverHealthSchema } from '../server-health';
 import { serverInputSchema, serverUpdateSchema } from '../servers';
+import { appSettingsPatchSchema, appSettingsSchema } from '../settings';
+import { TIMELINE_LIVE_STATES, timelineItemSchema, timelineUpdateSchema } from '../timeline';
 import { DISPLAY_STATUSES } from '../status';
 import type { EventName, InvokeMethod, InvokeNamespace } from './channels';
 
@@ -97,6 +100,9 @@ const outboxItemViewSchema = z.object({
       etaMs: z.number().nullable(),
     })
     .nullable(),
+  start: z
+    .object({ status: z.string(), step: z.number(), totalSteps: z.number(), detail: z.string().nullable() })
+    .nullable(),
   created: conversationRefSchema.nullable(),
   canRetry: z.boolean(),
   canCancel: z.boolean(),
@@ -142,10 +148,36 @@ export const INVOKE_SCHEMAS = {
       output: connectionReportSchema,
     },
     keychainStatus: { input: z.undefined(), output: keychainStatusSchema },
+    /** Online / Offline per server, as last seen; changes arrive as `serverHealth` events. */
+    health: { input: z.undefined(), output: z.array(serverHealthSchema) },
   },
   conversations: {
     list: { input: z.undefined(), output: z.array(trackedConversationSchema) },
+    /** The conversation on screen (polled fast, streamed live, its timeline pushed as `timeline` events). */
     setOnScreen: { input: conversationRefSchema.nullable(), output: z.null() },
+    /** A conversation's newest events as held now (loaded from the server when none are). */
+    timeline: {
+      input: z.object({ ref: conversationRefSchema }),
+      output: z.object({
+        key: z.string(),
+        items: z.array(timelineItemSchema),
+        hasEarlier: z.boolean(),
+        live: z.enum(TIMELINE_LIVE_STATES),
+      }),
+    },
+    /** Scroll-back: the events before `before` (an item of the timeline). */
+    olderEvents: {
+      input: z.object({
+        ref: conversationRefSchema,
+        before: z.object({ id, timestamp: z.string().min(1).max(64) }),
+        limit: z.number().int().min(1).max(200).optional(),
+      }),
+      output: z.object({ items: z.array(timelineItemSchema), hasEarlier: z.boolean() }),
+    },
+  },
+  settings: {
+    get: { input: z.undefined(), output: appSettingsSchema },
+    update: { input: appSettingsPatchSchema, output: appSettingsSchema },
   },
   outbox: {
     list: { input: z.undefined(), output: z.array(outboxItemViewSchema) },
@@ -170,9 +202,20 @@ export const INVOKE_SCHEMAS = {
   [N in InvokeNamespace]: { [M in InvokeMethod<N>]: { input: z.ZodType; output: z.ZodType } };
 };
 
+/** Where main asks the page to go (a notification or tray click, a deep link). */
+const navigateSchema = z.union([
+  z.object({ to: z.literal('conversation'), ref: conversationRefSchema }),
+  z.object({ to: z.literal('list') }),
+]);
+export type NavigateRequest = z.output<typeof navigateSchema>;
+
 export const EVENT_SCHEMAS = {
   statusChanges: statusChangeSetSchema,
   outboxChanges: outboxItemViewSchema,
+  serverHealth: serverHealthSchema,
+  timeline: timelineUpdateSchema,
+  settingsChanges: appSettingsSchema,
+  navigate: navigateSchema,
 } as const satisfies { [E in EventName]: z.ZodType };
 
 /** Why a bridge call failed, as plain data. `code` is an ApiErrorKind or one of the bridge's own. */
@@ -196,10 +239,10 @@ type Method<N extends keyof Schemas, M extends keyof Schemas[N]> = [Input<N, M>]
   ? () => Promise<BridgeResult<Output<N, M>>>
   : (input: Input<N, M>) => Promise<BridgeResult<Output<N, M>>>;
 
+export type EventPayload<E extends EventName> = z.output<(typeof EVENT_SCHEMAS)[E]>;
+
 type Subscriptions = {
-  [E in EventName as `on${Capitalize<E>}`]: (
-    listener: (payload: z.output<(typeof EVENT_SCHEMAS)[E]>) => void,
-  ) => () => void;
+  [E in EventName as `on${Capitalize<E>}`]: (listener: (payload: EventPayload<E>) => void) => () => void;
 };
 
 type ContractMethods = { [N in keyof Schemas]: { [M in keyof Schemas[N]]: Method<N, M> } };
