@@ -1,0 +1,3 @@
+export const conversations = {
+  pickOne: 'Pick a conversation from the list, or start a new one.',
+};

@@ -1,0 +1,3 @@
+export const newConversation = {
+  open: 'New conversation',
+};

@@ -1,0 +1,26 @@
+import type { common as en } from '../en/common';
+
+export const common = {
+  appName: 'OpenHands Desktop',
+  save: '保存',
+  cancel: '取消',
+  close: '关闭',
+  retry: '重试',
+  delete: '删除',
+  confirm: '确认',
+  loading: '加载中…',
+  offlineBanner: '离线：无法连接 {servers}。操作已排队，服务器恢复后发送。',
+  offlineBannerAll: '您已离线。操作已排队，服务器恢复后发送。',
+  disconnected: '与应用的连接已断开，正在重新连接…',
+  online: '在线',
+  offline: '离线',
+  unknownHealth: '检查中…',
+  navConversations: '会话',
+  navServers: '服务器',
+  navSettings: '设置',
+  pendingActions: '待处理操作（{count}）',
+  justNow: '刚刚',
+  minutesAgo: '{n} 分钟前',
+  hoursAgo: '{n} 小时前',
+  daysAgo: '{n} 天前',
+} satisfies Record<keyof typeof en, string>;

@@ -1,0 +1,3 @@
+export function ConversationView({ conversationKey }: { conversationKey: string }) {
+  return <section aria-label={conversationKey} />;
+}
