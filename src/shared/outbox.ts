@@ -107,8 +107,13 @@ export interface OutboxItemView {
   conversationKey: string | null;
   /** For a create: the temporary id it stands under in the list. */
   tempId: string | null;
-  /** One line for the UI ("Send: fix the tests", "Rename to …"); never a secret. */
+  /** One line for logs and the tray ("Send: fix the tests", "Rename to …"), in English; never a secret. */
   summary: string;
+  /**
+   * What the action carries, for the UI to word in its own language: a send's text, a rename's title, an
+   * upload's file name (its path in the workspace), a create's first message. Null for the others.
+   */
+  detail: string | null;
   enqueuedAt: number;
   attempts: number;
   /** Why it is waiting while `queued`: its server is offline, or a retry is scheduled. */

@@ -79,6 +79,23 @@ export async function execute(action: OutboxAction, ctx: ExecuteContext): Promis
 }
 
 /** One line for the UI. Titles and message texts are the user's own; cut to keep rows short. */
+/** What the action carries, for the UI (OutboxItemView.detail); cut to a length a row can show. */
+export function actionDetail(action: OutboxAction): string | null {
+  const cut = (s: string): string => (s.length > 500 ? `${s.slice(0, 499)}…` : s);
+  switch (action.kind) {
+    case 'create':
+      return action.request.initialMessage ? cut(action.request.initialMessage) : null;
+    case 'send':
+      return cut(action.text);
+    case 'rename':
+      return action.title;
+    case 'upload':
+      return action.remotePath;
+    default:
+      return null;
+  }
+}
+
 export function summarize(action: OutboxAction): string {
   const cut = (s: string): string => (s.length > 80 ? `${s.slice(0, 79)}…` : s);
   switch (action.kind) {

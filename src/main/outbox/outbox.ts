@@ -31,7 +31,14 @@ import type { OpenHandsServer } from '../api/openhands-server';
 import { type Clock, systemClock } from '../clock';
 import { consoleLogger, type Logger } from '../logger';
 import type { SystemEvents } from '../system-events';
-import { execute, type ExecuteResult, isIdempotent, summarize, type UploadRunner } from './executors';
+import {
+  actionDetail,
+  execute,
+  type ExecuteResult,
+  isIdempotent,
+  summarize,
+  type UploadRunner,
+} from './executors';
 import { type ItemValidator, OutboxStore, type OutboxStoreProblem } from './outbox-store';
 
 export interface OutboxOptions {
@@ -710,6 +717,7 @@ export class Outbox {
       conversationKey: action.kind === 'create' ? null : conversationKey(action.ref),
       tempId: action.kind === 'create' ? action.tempId : null,
       summary: summarize(action),
+      detail: actionDetail(action),
       enqueuedAt: item.enqueuedAt,
       attempts: item.attempts,
       waiting: state === 'queued' || state === 'uncertain' ? entry.waiting : null,

@@ -36,7 +36,8 @@ export const useServersStore = create<ServersState>()((set, get) => ({
       ]);
       set({
         servers,
-        health: Object.fromEntries(health.map((h) => [h.serverId, h])),
+        // Events that arrived while loading are newer than the list: they win.
+        health: { ...Object.fromEntries(health.map((h) => [h.serverId, h])), ...get().health },
         keychain,
         loaded: true,
         error: null,

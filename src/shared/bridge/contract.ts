@@ -87,6 +87,7 @@ const outboxItemViewSchema = z.object({
   conversationKey: z.string().nullable(),
   tempId: z.string().nullable(),
   summary: z.string(),
+  detail: z.string().nullable(),
   enqueuedAt: z.number(),
   attempts: z.number(),
   waiting: z.enum(['offline', 'retry']).nullable(),

@@ -1,3 +1,27 @@
 import type { outbox as en } from '../en/outbox';
 
-export const outbox = {} satisfies Record<keyof typeof en, string>;
+export const outbox = {
+  kindCreate: '新建会话',
+  kindSend: '发送消息',
+  'kindPause-agent': '暂停',
+  'kindResume-agent': '继续',
+  'kindPause-sandbox': '暂停沙箱',
+  'kindResume-sandbox': '恢复沙箱',
+  kindStop: '停止',
+  kindRename: '重命名',
+  kindDelete: '删除',
+  kindConfirm: '回复确认',
+  kindUpload: '上传',
+  stateQueued: '排队中',
+  stateSending: '发送中',
+  stateUncertain: '不确定是否送达',
+  'stateAt-limit': '运行中的会话过多',
+  stateFailed: '失败',
+  stateDone: '已完成',
+  stateCancelled: '已取消',
+  waitingOffline: '等待服务器恢复',
+  waitingRetry: '稍后重试',
+  retryItem: '重试',
+  cancelItem: '取消',
+  uploadProgress: '{percent}%',
+} satisfies Record<keyof typeof en, string>;

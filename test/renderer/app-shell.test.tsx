@@ -1,0 +1,65 @@
+// @vitest-environment jsdom
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../src/renderer/App';
+import { useServersStore } from '../../src/renderer/stores/servers-store';
+import { renderWithBridge } from './support/render-app';
+
+describe('the app shell', () => {
+  it('shows the toolbar with accessible names, and Esc closes a dialog opened from it', async () => {
+    const user = userEvent.setup();
+    renderWithBridge(<App />, {}, { sync: false });
+    expect(screen.getByRole('button', { name: 'New conversation' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Pending actions (0)' })).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    expect(screen.getByRole('dialog', { name: 'Settings' })).toBeTruthy();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('speaks Simplified Chinese when the setting says so', async () => {
+    renderWithBridge(
+      <App />,
+      {
+        settings: { ...(await import('../../src/shared/settings')).DEFAULT_APP_SETTINGS, language: 'zh-CN' },
+      },
+      { sync: false },
+    );
+    await waitFor(() => expect(screen.getByRole('button', { name: '新建会话' })).toBeTruthy());
+    expect(document.documentElement.lang).toBe('zh-CN');
+  });
+
+  it('opens dialogs from the keyboard: Ctrl+N new conversation, Ctrl+, settings', async () => {
+    const user = userEvent.setup();
+    renderWithBridge(<App />, {}, { sync: false });
+    await user.keyboard('{Control>}n{/Control}');
+    expect(screen.getByRole('dialog', { name: 'New conversation' })).toBeTruthy();
+    await user.keyboard('{Escape}{Control>},{/Control}');
+    expect(screen.getByRole('dialog', { name: 'Settings' })).toBeTruthy();
+  });
+
+  it('shows the offline banner when a server stops answering', async () => {
+    const { fake } = renderWithBridge(
+      <App />,
+      {
+        servers: [
+          {
+            id: 's1',
+            name: 'Local',
+            baseUrl: 'http://127.0.0.1:3000',
+            kind: 'self-hosted',
+            keyStorage: 'none',
+            hasKey: false,
+            sessionKeyLost: false,
+          },
+        ],
+      },
+      { sync: false },
+    );
+    await waitFor(() => expect(useServersStore.getState().loaded).toBe(true));
+    expect(screen.queryByRole('alert')).toBeNull();
+    fake.emit('serverHealth', { serverId: 's1', state: 'offline', lastOkAt: null, problem: null });
+    expect((await screen.findByRole('alert')).textContent).toMatch(/offline/i);
+  });
+});
