@@ -1,7 +1,7 @@
-// App preferences that are not about servers (kept by main in `<user data>/settings.json`). The schema is
-// shared: main validates the file and every update with it, the renderer renders the Settings screen from it.
-import { z } from 'zod';
-import { DEFAULT_NOTIFICATION_SETTINGS, notificationSettingsSchema } from './notification-settings';
+// App preferences that are not about servers (kept by main in `<user data>/settings.json`): their values and
+// types. The zod schemas main validates with are in settings-schema.ts, kept apart so the renderer's bundle
+// does not carry zod for a few constants.
+export type { AppSettings, AppSettingsPatch } from './settings-schema';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -23,32 +23,6 @@ export const POLL_CADENCE_MS: Readonly<Record<PollCadence, { fastMs: number; slo
   normal: { fastMs: 3000, slowMs: 60_000 },
   relaxed: { fastMs: 10_000, slowMs: 300_000 },
 };
-
-export const appSettingsSchema = z.object({
-  version: z.literal(1),
-  /** Closing the window keeps the app in the tray (polling, notifying) instead of quitting. */
-  closeToTray: z.boolean().default(true),
-  notifications: notificationSettingsSchema.default(DEFAULT_NOTIFICATION_SETTINGS),
-  // `.catch` keeps a value a newer build wrote (an unknown theme, say) from discarding the whole file.
-  theme: z.enum(THEMES).default('system').catch('system'),
-  language: z.enum(LANGUAGES).default('system').catch('system'),
-  sendKey: z.enum(SEND_KEYS).default('enter').catch('enter'),
-  pollCadence: z.enum(POLL_CADENCES).default('normal').catch('normal'),
-});
-export type AppSettings = z.output<typeof appSettingsSchema>;
-
-/** What the renderer may change (everything but the version). */
-export const appSettingsPatchSchema = z.strictObject({
-  closeToTray: z.boolean().optional(),
-  notifications: notificationSettingsSchema.optional(),
-  theme: z.enum(THEMES).optional(),
-  language: z.enum(LANGUAGES).optional(),
-  sendKey: z.enum(SEND_KEYS).optional(),
-  pollCadence: z.enum(POLL_CADENCES).optional(),
-});
-export type AppSettingsPatch = z.input<typeof appSettingsPatchSchema>;
-
-export const DEFAULT_APP_SETTINGS: AppSettings = appSettingsSchema.parse({ version: 1 });
 
 /** The language the UI and notifications use: the chosen one, or the system's (`zh*` → 简体中文, else English). */
 export function resolveLanguage(language: Language, systemLocale: string): 'en' | 'zh-CN' {

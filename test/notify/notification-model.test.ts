@@ -12,9 +12,9 @@ import {
   DEFAULT_NOTIFICATION_SETTINGS,
   isPaused,
   NOTIFY_TOGGLES,
-  notificationSettingsSchema,
   type NotificationSettings,
 } from '../../src/shared/notification-settings';
+import { notificationSettingsSchema } from '../../src/shared/settings-schema';
 import type { StatusSnapshot } from '../../src/shared/live';
 import { DISPLAY_STATUSES, type DisplayStatus } from '../../src/shared/status';
 import { entry, keyOf, snapshot, translationProblems } from './fixtures';

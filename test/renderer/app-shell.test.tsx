@@ -22,7 +22,10 @@ describe('the app shell', () => {
     renderWithBridge(
       <App />,
       {
-        settings: { ...(await import('../../src/shared/settings')).DEFAULT_APP_SETTINGS, language: 'zh-CN' },
+        settings: {
+          ...(await import('../../src/shared/settings-schema')).DEFAULT_APP_SETTINGS,
+          language: 'zh-CN',
+        },
       },
       { sync: false },
     );

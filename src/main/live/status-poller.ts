@@ -99,7 +99,7 @@ export class StatusPoller {
     this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
     this.discoverMs = options.discoverMs ?? this.slowMs;
     this.customDiscovery = options.discoverMs !== undefined;
-    this.maxDiscovered = options.maxDiscovered ?? 5000;
+    this.maxDiscovered = options.maxDiscovered ?? 10_000;
     this.onServerResult = options.onServerResult ?? (() => undefined);
   }
 

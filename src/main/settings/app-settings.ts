@@ -6,7 +6,7 @@ import {
   type AppSettingsPatch,
   appSettingsSchema,
   DEFAULT_APP_SETTINGS,
-} from '../../shared/settings';
+} from '../../shared/settings-schema';
 import { consoleLogger, type Logger } from '../logger';
 import { readJsonFile, writeJsonAtomic } from '../storage/atomic-json';
 

@@ -8,7 +8,7 @@ import { OUTBOX_STATES, outboxActionSchema, type OutboxItemView } from '../outbo
 import { EXECUTION_STATUSES, LEGACY_CONVERSATION_STATUSES, SANDBOX_STATUSES } from '../openhands-enums';
 import { serverHealthSchema } from '../server-health';
 import { serverInputSchema, serverUpdateSchema } from '../servers';
-import { appSettingsPatchSchema, appSettingsSchema } from '../settings';
+import { appSettingsPatchSchema, appSettingsSchema } from '../settings-schema';
 import { TIMELINE_LIVE_STATES, timelineItemSchema, timelineUpdateSchema } from '../timeline';
 import { DISPLAY_STATUSES } from '../status';
 import type { EventName, InvokeMethod, InvokeNamespace } from './channels';

@@ -8,7 +8,8 @@ import type {
   InvokeOutput,
   OpenHandsBridge,
 } from '../../../src/shared/bridge/contract';
-import { DEFAULT_APP_SETTINGS, type AppSettings } from '../../../src/shared/settings';
+import type { AppSettings } from '../../../src/shared/settings';
+import { DEFAULT_APP_SETTINGS } from '../../../src/shared/settings-schema';
 import type { TrackedConversation } from '../../../src/shared/live';
 import type { OutboxItemView } from '../../../src/shared/outbox';
 import type { ServerHealth } from '../../../src/shared/server-health';
