@@ -29,6 +29,16 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
+  // A file dropped anywhere but a drop zone must not navigate the window to it (Chromium's default).
+  useEffect(() => {
+    const swallow = (event: DragEvent): void => event.preventDefault();
+    window.addEventListener('dragover', swallow);
+    window.addEventListener('drop', swallow);
+    return () => {
+      window.removeEventListener('dragover', swallow);
+      window.removeEventListener('drop', swallow);
+    };
+  }, []);
   const close = (): void => showDialog(null);
 
   return (

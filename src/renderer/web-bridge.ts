@@ -2,8 +2,17 @@
 // `npm run web` serves on `/bridge` (src/main/web/web-server.ts). The HttpOnly cookie set with the page
 // carries the token; main validates every input with the same dispatch as Electron IPC.
 import type { EventName, InvokeChannel } from '../shared/bridge/channels';
-import type { BridgeResult, OpenHandsBridge } from '../shared/bridge/contract';
+import type { BridgeResult, DroppedFile, OpenHandsBridge, UploadPlanView } from '../shared/bridge/contract';
 import { buildBridge } from '../shared/bridge/build-bridge';
+import {
+  PLAN_STAGED_CHANNEL,
+  type PlanStagedInput,
+  STAGE_UPLOAD_PATH,
+  type StagedFileReceipt,
+} from '../shared/bridge/staged-uploads';
+
+/** The contract's channels, plus the one that exists only on this transport. */
+type SocketChannel = InvokeChannel | typeof PLAN_STAGED_CHANNEL;
 
 interface Pending {
   resolve: (result: BridgeResult<never>) => void;
@@ -11,7 +20,7 @@ interface Pending {
 
 interface Outgoing {
   id: number;
-  channel: InvokeChannel;
+  channel: SocketChannel;
   input: unknown;
 }
 
@@ -23,6 +32,12 @@ export interface WebBridgeOptions {
   /** First reconnect delay; doubles up to `maxBackoffMs`. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** A call unanswered this long resolves `{ ok: false, error: { code: 'timeout' } }` (default 30 s). */
+  callTimeoutMs?: number;
+  /** Where `POST /uploads/stage` goes (default: the page's own origin). */
+  origin?: string;
+  /** Default: the DOM's fetch (same-origin, so the HttpOnly cookie goes along). */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 const disconnected = (message: string): BridgeResult<never> => ({
@@ -44,15 +59,34 @@ class BridgeSocket {
   private readonly queue: Outgoing[] = [];
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
 
-  constructor(private readonly options: Required<WebBridgeOptions>) {
+  constructor(
+    private readonly options: Required<
+      Pick<WebBridgeOptions, 'url' | 'createSocket' | 'minBackoffMs' | 'maxBackoffMs' | 'callTimeoutMs'>
+    >,
+  ) {
     this.backoffMs = options.minBackoffMs;
     this.connect();
   }
 
-  call(channel: InvokeChannel, input: unknown): Promise<BridgeResult<never>> {
+  call(channel: SocketChannel, input: unknown): Promise<BridgeResult<never>> {
     return new Promise((resolve) => {
       const id = this.nextId++;
-      this.pending.set(id, { resolve });
+      // No answer in time: the page hears so and the call is forgotten (a late answer is dropped).
+      const timer = setTimeout(() => {
+        if (!this.pending.delete(id)) return;
+        const queued = this.queue.findIndex((frame) => frame.id === id);
+        if (queued >= 0) this.queue.splice(queued, 1);
+        resolve({
+          ok: false,
+          error: { code: 'timeout', message: 'The app did not answer in time; try again.' },
+        });
+      }, this.options.callTimeoutMs);
+      this.pending.set(id, {
+        resolve: (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+      });
       const frame = { id, channel, input };
       if (this.open) this.send(frame);
       else this.queue.push(frame);
@@ -127,6 +161,87 @@ class BridgeSocket {
   }
 }
 
+type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
+/** The path a picked or dropped file keeps under the target folder (a folder pick gives `dir/sub/name`). */
+function relativeName(file: DroppedFile): string {
+  const relative = (file as { webkitRelativePath?: unknown }).webkitRelativePath;
+  return typeof relative === 'string' && relative.length > 0 ? relative : file.name;
+}
+
+async function errorMessage(res: Response): Promise<string> {
+  try {
+    const body = (await res.json()) as { error?: { message?: unknown } };
+    if (typeof body.error?.message === 'string') return body.error.message;
+  } catch {
+    // not JSON
+  }
+  return `The app refused the file (HTTP ${res.status}).`;
+}
+
+/**
+ * Browser mode's `uploads.plan`: a page has File objects but no paths, so each file is streamed to main
+ * (`POST /uploads/stage`, the File itself as the body so the browser streams it; the HttpOnly cookie goes
+ * along), then main plans the staged folder. A file main refuses (a bad name, too large, a duplicate) is
+ * reported as skipped; anything else (the app unreachable, refused access) fails the whole plan.
+ */
+async function planStagedUploads(
+  socket: BridgeSocket,
+  fetchFile: Fetch,
+  origin: string,
+  input: { ref: PlanStagedInput['ref']; files: readonly DroppedFile[]; targetDir?: string },
+): Promise<BridgeResult<UploadPlanView>> {
+  const skipped: { path: string; reason: string }[] = [];
+  let stageId: string | null = null;
+  for (const file of input.files) {
+    const name = relativeName(file);
+    if (!(file instanceof Blob)) {
+      skipped.push({ path: name, reason: 'not a file' });
+      continue;
+    }
+    const url = new URL(STAGE_UPLOAD_PATH, origin);
+    url.searchParams.set('name', name);
+    if (stageId !== null) url.searchParams.set('plan', stageId);
+    let res: Response;
+    try {
+      res = await fetchFile(url.toString(), {
+        method: 'POST',
+        body: file,
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/octet-stream' },
+      });
+    } catch {
+      return disconnected('The file could not be sent to the app; try again.');
+    }
+    if (res.ok) {
+      stageId = ((await res.json()) as StagedFileReceipt).stageId;
+      continue;
+    }
+    const message = await errorMessage(res);
+    if (res.status === 400 || res.status === 409) {
+      skipped.push({ path: name, reason: message });
+      continue;
+    }
+    return { ok: false, error: { code: res.status === 403 ? 'forbidden' : 'upload-failed', message } };
+  }
+  if (stageId === null)
+    return {
+      ok: false,
+      error: {
+        code: 'bad-request',
+        message: skipped[0]?.reason ?? 'There was nothing to upload.',
+      },
+    };
+  const planInput: PlanStagedInput = {
+    ref: input.ref,
+    stageId,
+    ...(input.targetDir !== undefined ? { targetDir: input.targetDir } : {}),
+  };
+  const planned = (await socket.call(PLAN_STAGED_CHANNEL, planInput)) as BridgeResult<UploadPlanView>;
+  if (!planned.ok || skipped.length === 0) return planned;
+  return { ok: true, data: { ...planned.data, skipped: [...skipped, ...planned.data.skipped] } };
+}
+
 /** Builds `window.openhands` for browser mode. */
 export function createWebBridge(options: WebBridgeOptions = {}): OpenHandsBridge {
   const socket = new BridgeSocket({
@@ -134,19 +249,14 @@ export function createWebBridge(options: WebBridgeOptions = {}): OpenHandsBridge
     createSocket: options.createSocket ?? ((url) => new WebSocket(url)),
     minBackoffMs: options.minBackoffMs ?? 250,
     maxBackoffMs: options.maxBackoffMs ?? 10_000,
+    callTimeoutMs: options.callTimeoutMs ?? 30_000,
   });
+  const origin = options.origin ?? location.origin;
+  const fetchFile: Fetch = options.fetch ?? ((url, init) => fetch(url, init));
   return buildBridge({
     call: (channel, input) => socket.call(channel, input),
     subscribe: (event, listener) => socket.subscribe(event, listener),
-    // A page has no file paths; uploads from a browser tab need their own upload UI (a later issue).
-    planUploads: () =>
-      Promise.resolve({
-        ok: false as const,
-        error: {
-          code: 'unsupported',
-          message: 'Drag-and-drop uploads in browser mode arrive with the upload UI.',
-        },
-      }),
+    planUploads: (input) => planStagedUploads(socket, fetchFile, origin, input),
   });
 }
 

@@ -28,7 +28,12 @@ export interface AppInfo {
 }
 
 /** What the renderer may ask main to do, on top of the services. Keys never leave main through here. */
-export function createBridgeHandlers(services: MainServices, info: AppInfo): BridgeHandlers {
+export function createBridgeHandlers(
+  services: MainServices,
+  info: AppInfo,
+  /** Browser mode passes its own, shared with the staged-upload channel (src/main/web/staged-uploads.ts). */
+  plans: UploadPlans = new UploadPlans(),
+): BridgeHandlers {
   const { accounts, registry, poller, live, outbox, streams, health, settings } = services;
 
   const liveState = (ref: ConversationRef): TimelineLiveState =>
@@ -46,7 +51,6 @@ export function createBridgeHandlers(services: MainServices, info: AppInfo): Bri
     }
     return events.flatMap((e) => v0TimelineItem(e) ?? []);
   }
-  const plans = new UploadPlans();
   return {
     app: {
       info: () => Promise.resolve(info),
@@ -134,9 +138,14 @@ export function createBridgeHandlers(services: MainServices, info: AppInfo): Bri
         };
       },
       start: async ({ planId }) => {
-        const { ref, plan } = plans.take(planId);
+        const held = plans.take(planId);
         const items = [];
-        for (const file of plan.files) items.push(await outbox.enqueue({ kind: 'upload', ref, ...file }));
+        for (const file of held.plan.files)
+          items.push(await outbox.enqueue({ kind: 'upload', ref: held.ref, ...file }));
+        plans.started(
+          held,
+          items.map((item, i) => ({ itemId: item.id, localPath: held.plan.files[i]!.localPath })),
+        );
         return items;
       },
     },

@@ -8,6 +8,15 @@ interface Held {
   plan: UploadPlan;
   targetDir: string;
   expiresAt: number;
+  /** Browser mode: the staging folder the files were streamed into (upload-staging.ts). */
+  stageId?: string;
+}
+
+export interface UploadPlanHooks {
+  /** A plan expired or was pushed out before it started (its staged files can go). */
+  discarded?: (held: Held) => void;
+  /** A plan's files were queued: which outbox item uploads which local file. */
+  started?: (held: Held, items: readonly { itemId: string; localPath: string }[]) => void;
 }
 
 /**
@@ -21,17 +30,29 @@ export class UploadPlans {
     private readonly now: () => number = Date.now,
     private readonly ttlMs = 30 * 60_000,
     private readonly maxPlans = 20,
+    private readonly hooks: UploadPlanHooks = {},
   ) {}
 
-  async make(ref: ConversationRef, paths: string[], targetDir?: string): Promise<{ planId: string } & Held> {
+  async make(
+    ref: ConversationRef,
+    paths: string[],
+    targetDir?: string,
+    stageId?: string,
+  ): Promise<{ planId: string } & Held> {
     this.prune();
     const dir = targetDir ?? DEFAULT_TARGET_DIR;
     const plan = await planUpload(paths, { targetDir: dir });
     const planId = randomUUID();
-    const held = { ref, plan, targetDir: dir, expiresAt: this.now() + this.ttlMs };
+    const held: Held = {
+      ref,
+      plan,
+      targetDir: dir,
+      expiresAt: this.now() + this.ttlMs,
+      ...(stageId !== undefined ? { stageId } : {}),
+    };
     this.plans.set(planId, held);
     // Oldest first out when too many drops were never started.
-    while (this.plans.size > this.maxPlans) this.plans.delete(this.plans.keys().next().value!);
+    while (this.plans.size > this.maxPlans) this.drop(this.plans.keys().next().value!);
     return { planId, ...held };
   }
 
@@ -45,8 +66,19 @@ export class UploadPlans {
     return held;
   }
 
+  /** Tells the hooks which outbox items a taken plan became. */
+  started(held: Held, items: readonly { itemId: string; localPath: string }[]): void {
+    this.hooks.started?.(held, items);
+  }
+
   private prune(): void {
     const now = this.now();
-    for (const [id, held] of this.plans) if (held.expiresAt <= now) this.plans.delete(id);
+    for (const [id, held] of this.plans) if (held.expiresAt <= now) this.drop(id);
+  }
+
+  private drop(planId: string): void {
+    const held = this.plans.get(planId);
+    this.plans.delete(planId);
+    if (held) this.hooks.discarded?.(held);
   }
 }

@@ -5,12 +5,14 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { APP_NAME } from '../../shared/app-info';
 import { forwardBridgeEvents } from '../bridge/bridge-events';
-import { createDispatch } from '../bridge/dispatch';
+import { createDispatch, type Dispatch } from '../bridge/dispatch';
 import { createBridgeHandlers } from '../bridge/handlers';
 import { createMainServices, type MainServices } from '../compose';
 import { consoleLogger, type Logger } from '../logger';
 import { SystemEventEmitter } from '../system-events';
 import { resolveUserDataDir } from '../user-data-dir';
+import { PLAN_STAGED_CHANNEL } from '../../shared/bridge/staged-uploads';
+import { createStagedUploads } from './staged-uploads';
 import { startWebServer, type WebServer } from './web-server';
 
 export interface WebMainOptions {
@@ -90,17 +92,30 @@ export async function startWebMain(options: WebMainOptions): Promise<RunningWebM
     },
   });
   forwardBridgeEvents(services, (name, payload) => server?.broadcast(name, payload));
-  const dispatch = createDispatch(
-    createBridgeHandlers(services, {
-      name: APP_NAME,
-      version: appVersion(options.appRoot),
-      platform: process.platform,
-    }),
+  // A page has files but no paths: it streams them into a staging folder first (staged-uploads.ts).
+  const staged = await createStagedUploads({ dataDir, outbox: services.outbox, logger });
+  const contract = createDispatch(
+    createBridgeHandlers(
+      services,
+      { name: APP_NAME, version: appVersion(options.appRoot), platform: process.platform },
+      staged.plans,
+    ),
     logger,
   );
+  // The one channel that exists only on this transport (not in the shared contract, so never over IPC).
+  const dispatch: Dispatch = (channel, input) =>
+    channel === PLAN_STAGED_CHANNEL ? staged.planStaged(input) : contract(channel, input);
   try {
-    server = await startWebServer({ port, host: '127.0.0.1', rendererDir, dispatch, logger });
+    server = await startWebServer({
+      port,
+      host: '127.0.0.1',
+      rendererDir,
+      dispatch,
+      logger,
+      stageUpload: (req, stageId, name) => staged.receive(req, stageId, name),
+    });
   } catch (error) {
+    staged.close();
     await services.close();
     err(
       `npm run web: cannot listen on 127.0.0.1:${port}: ${error instanceof Error ? error.message : String(error)}`,
@@ -114,6 +129,7 @@ export async function startWebMain(options: WebMainOptions): Promise<RunningWebM
     services,
     async close() {
       await started.close();
+      staged.close();
       await services.close();
     },
   };

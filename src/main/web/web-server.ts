@@ -10,6 +10,8 @@
 //   then drops `?token=` from the address bar; Referrer-Policy no-referrer keeps it out of Referer).
 //   `?token=` is still accepted on any request, for non-browser clients.
 // - The WebSocket also requires an Origin equal to the page's own origin (cross-site pages cannot open it).
+// - `POST /uploads/stage` (browser-mode uploads, staged-uploads.ts) requires the same Host, the token and that
+//   same Origin; anything else is refused with 403 before a byte of the body is stored.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -18,6 +20,8 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
+import { STAGE_UPLOAD_PATH, type StagedFileReceipt } from '../../shared/bridge/staged-uploads';
+import { isApiError } from '../api/errors';
 import type { Dispatch } from '../bridge/dispatch';
 import type { Logger } from '../logger';
 
@@ -62,6 +66,8 @@ export interface WebServerOptions {
   /** Default: 32 random bytes, base64url. */
   token?: string;
   logger: Logger;
+  /** Stores one file a page streamed for an upload (`stageId` null: start a new stage). Absent: 404. */
+  stageUpload?: (req: IncomingMessage, stageId: string | null, name: string) => Promise<StagedFileReceipt>;
 }
 
 export interface WebServer {
@@ -151,8 +157,71 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
   };
 
+  /** Refuses a request whose body is not wanted, without reading a large one to the end. */
+  const refuseBody = (req: IncomingMessage, res: ServerResponse, status: number, text: string): void => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (Number.isFinite(declared) && declared <= 64 * 1024) req.resume();
+    else {
+      res.setHeader('Connection', 'close');
+      res.once('finish', () => req.destroy());
+    }
+    plain(res, status, text);
+  };
+
+  const json = (res: ServerResponse, status: number, body: unknown): void => {
+    securityHeaders(res);
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+
+  const stage = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    // Same checks as the socket: our Host (already checked), the page's own Origin, the token.
+    const fetchSite = req.headers['sec-fetch-site'];
+    if (
+      req.headers.origin !== `http://${req.headers.host}` ||
+      (fetchSite !== undefined && fetchSite !== 'same-origin') ||
+      !tokenOf(req, url).ok
+    )
+      return refuseBody(req, res, 403, 'Forbidden.');
+    if (!options.stageUpload) return refuseBody(req, res, 404, 'Not found.');
+    const name = url.searchParams.get('name');
+    const stageId = url.searchParams.get('plan');
+    if (!name) return refuseBody(req, res, 400, 'A staged file needs ?name=.');
+    try {
+      json(res, 200, await options.stageUpload(req, stageId, name));
+    } catch (error) {
+      const status = !isApiError(error)
+        ? 500
+        : error.kind === 'not-found'
+          ? 404
+          : error.kind === 'conflict'
+            ? 409
+            : error.kind === 'rate-limited'
+              ? 429
+              : error.kind === 'bad-request'
+                ? 400
+                : 500;
+      if (status === 500)
+        logger.error(`web: staging failed: ${error instanceof Error ? error.message : String(error)}`);
+      const message = status === 500 ? 'The file could not be stored.' : (error as Error).message;
+      if (!res.headersSent) {
+        if (!req.complete) {
+          res.setHeader('Connection', 'close');
+          res.once('finish', () => req.destroy());
+        }
+        json(res, status, { error: { code: isApiError(error) ? error.kind : 'internal', message } });
+      }
+    }
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!hostOk(req)) return plain(res, 403, 'Forbidden host.');
+    if (!hostOk(req)) return refuseBody(req, res, 403, 'Forbidden host.');
+    if (req.method === 'POST') {
+      const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+      if (url.pathname === STAGE_UPLOAD_PATH) return stage(req, res, url);
+      res.setHeader('Allow', 'GET, HEAD');
+      return refuseBody(req, res, 405, 'Method not allowed.');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return plain(res, 405, 'Method not allowed.');

@@ -18,6 +18,8 @@ interface TimelineState {
   /** Opens a conversation (or closes with null): tells main it is on screen and loads its events. */
   open: (ref: ConversationRef | null) => Promise<void>;
   loadOlder: () => Promise<void>;
+  /** Loads the open conversation's newest events again (after a failed load), keeping what is held. */
+  reload: () => Promise<void>;
   received: (update: TimelineUpdate) => void;
 }
 
@@ -76,6 +78,23 @@ export const useTimelineStore = create<TimelineState>()((set, get) => ({
       set({ items: mergeItems(page.items, get().items), hasEarlier: page.hasEarlier, loadingOlder: false });
     } catch (error) {
       if (get().key === key) set({ loadingOlder: false, error: errorMessage(error) });
+    }
+  },
+  async reload() {
+    const { ref, key } = get();
+    if (!ref) return;
+    set({ loading: true, error: null });
+    try {
+      const page = await unwrap(bridge().conversations.timeline({ ref }));
+      if (get().key !== key) return;
+      set({
+        items: mergeItems(get().items, page.items),
+        hasEarlier: get().items.length > 0 ? get().hasEarlier : page.hasEarlier,
+        live: get().live ?? page.live,
+        loading: false,
+      });
+    } catch (error) {
+      if (get().key === key) set({ loading: false, error: errorMessage(error) });
     }
   },
   received(update) {

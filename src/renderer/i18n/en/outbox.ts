@@ -22,4 +22,14 @@ export const outbox = {
   retryItem: 'Retry',
   cancelItem: 'Cancel',
   uploadProgress: '{percent}%',
+  // Pending actions dialog
+  title: 'Pending actions',
+  empty: 'Nothing is waiting to be sent.',
+  intro:
+    'Actions wait here until their server confirms them. Failed ones stay until you retry or cancel them.',
+  retryAllFailed: 'Retry all failed',
+  groupNew: 'New conversation',
+  groupUntitled: 'Conversation {id}',
+  groupServer: 'on {server}',
+  unknownServer: 'a removed server',
 };

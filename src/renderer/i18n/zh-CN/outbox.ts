@@ -24,4 +24,13 @@ export const outbox = {
   retryItem: '重试',
   cancelItem: '取消',
   uploadProgress: '{percent}%',
+  // Pending actions dialog
+  title: '待处理操作',
+  empty: '没有等待发送的操作。',
+  intro: '操作会保留在这里，直到服务器确认。失败的操作会一直保留，直到您重试或取消。',
+  retryAllFailed: '重试所有失败的操作',
+  groupNew: '新建会话',
+  groupUntitled: '会话 {id}',
+  groupServer: '位于 {server}',
+  unknownServer: '已移除的服务器',
 } satisfies Record<keyof typeof en, string>;

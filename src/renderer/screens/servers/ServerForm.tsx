@@ -1,0 +1,343 @@
+// Adding or editing one server: name, address, API key (never shown back), where the key is kept,
+// Test connection, Save, and (when editing) Remove with a confirmation step. Main validates everything;
+// its field problems are shown next to the fields they concern.
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import type { BridgeError, BridgeResult } from '../../../shared/bridge/contract';
+import { serverKind } from '../../../shared/servers';
+import { bridge, errorMessage } from '../../bridge';
+import { useT } from '../../i18n/i18n';
+import { type ConnectionReport, type ServerView, useServersStore } from '../../stores/servers-store';
+
+type FieldName = 'name' | 'baseUrl' | 'apiKey';
+const FIELD_NAMES: readonly string[] = ['name', 'baseUrl', 'apiKey'];
+
+type TestState =
+  | { state: 'idle' }
+  | { state: 'testing' }
+  | { state: 'done'; report: ConnectionReport }
+  | { state: 'failed'; message: string };
+
+export interface ServerFormProps {
+  /** The server to edit; absent to add one. */
+  server?: ServerView;
+  /** Start in the API key field (the key was lost with the last session). */
+  focusKey?: boolean;
+  onDone: () => void;
+}
+
+export function ServerForm({ server, focusKey = false, onDone }: ServerFormProps) {
+  const t = useT();
+  const ids = useId();
+  const keychain = useServersStore((s) => s.keychain);
+  const keychainDown = keychain?.state === 'unavailable' ? keychain : null;
+
+  const [name, setName] = useState(server?.name ?? '');
+  const [baseUrl, setBaseUrl] = useState(server?.baseUrl ?? '');
+  const [apiKey, setApiKey] = useState('');
+  // Untouched, the checkbox follows the keychain (which may be read after the form opened).
+  const [sessionOnlyChoice, setSessionOnlyChoice] = useState<boolean | null>(null);
+  const sessionOnly = sessionOnlyChoice ?? (keychainDown !== null || server?.keyStorage === 'session');
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [test, setTest] = useState<TestState>({ state: 'idle' });
+  const [busy, setBusy] = useState<'saving' | 'removing' | null>(null);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+
+  const nameRef = useRef<HTMLInputElement>(null);
+  const keyRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    (focusKey ? keyRef : nameRef).current?.focus();
+  }, [focusKey]);
+
+  const isCloud = serverKind(baseUrl.trim()) === 'cloud';
+  const keyHint = !server
+    ? isCloud
+      ? t('servers.apiKeyHintCloud')
+      : t('servers.apiKeyHintAdd')
+    : server.sessionKeyLost
+      ? t('servers.apiKeyHintLost')
+      : server.hasKey
+        ? t('servers.apiKeyHintEdit')
+        : t('servers.apiKeyHintEditNone');
+
+  /** Field problems go next to their field; anything else (or a field-less problem) above the buttons. */
+  const showError = (error: BridgeError): void => {
+    const fields: Partial<Record<FieldName, string>> = {};
+    const general: string[] = [];
+    for (const problem of error.fields ?? []) {
+      if (FIELD_NAMES.includes(problem.field)) fields[problem.field as FieldName] ??= problem.message;
+      else general.push(problem.message);
+    }
+    setFieldErrors(fields);
+    const hasFields = Object.keys(fields).length > 0;
+    setFormError(general.length > 0 ? general.join(' ') : hasFields ? null : error.message);
+  };
+
+  const edited = (): void => {
+    setTest({ state: 'idle' });
+    setFormError(null);
+  };
+
+  const runTest = async (): Promise<void> => {
+    setTest({ state: 'testing' });
+    // The saved server is tested with its stored key; anything changed in the form is tested as typed.
+    const savedAsIs = server !== undefined && baseUrl.trim() === server.baseUrl && apiKey === '';
+    try {
+      const result = savedAsIs
+        ? await bridge().servers.test({ id: server.id })
+        : await bridge().servers.testUnsaved({ baseUrl: baseUrl.trim(), ...(apiKey ? { apiKey } : {}) });
+      if (result.ok) setTest({ state: 'done', report: result.data });
+      else setTest({ state: 'failed', message: result.error.message });
+    } catch (error) {
+      setTest({ state: 'failed', message: errorMessage(error) });
+    }
+  };
+
+  const finish = async (call: () => Promise<BridgeResult<unknown>>): Promise<void> => {
+    setFormError(null);
+    try {
+      const result = await call();
+      if (!result.ok) {
+        showError(result.error);
+        return;
+      }
+      await useServersStore.getState().refresh();
+      onDone();
+    } catch (error) {
+      setFormError(errorMessage(error));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const save = (event: FormEvent): void => {
+    event.preventDefault();
+    setBusy('saving');
+    setFieldErrors({});
+    // The key only travels when one was typed: blank keeps the stored key (or no key) as it is.
+    const key = apiKey ? { apiKey } : {};
+    const where = apiKey ? { sessionOnlyKey: sessionOnly } : {};
+    void finish(() =>
+      server
+        ? bridge().servers.update({ id: server.id, patch: { name, baseUrl, ...key }, ...where })
+        : bridge().servers.add({ server: { name, baseUrl, ...key }, ...where }),
+    );
+  };
+
+  const remove = (): void => {
+    if (!server) return;
+    setBusy('removing');
+    void finish(() => bridge().servers.remove({ id: server.id }));
+  };
+
+  const described = (...parts: (string | false)[]): string | undefined =>
+    parts.filter(Boolean).join(' ') || undefined;
+
+  return (
+    <form className="server-form" onSubmit={save} noValidate>
+      <h3 className="server-form-title">
+        {server ? t('servers.editTitle', { name: server.name }) : t('servers.addTitle')}
+      </h3>
+
+      <Field id={`${ids}-name`} label={t('servers.name')} error={fieldErrors.name}>
+        <input
+          ref={nameRef}
+          id={`${ids}-name`}
+          type="text"
+          value={name}
+          placeholder={t('servers.namePlaceholder')}
+          aria-invalid={fieldErrors.name ? true : undefined}
+          aria-describedby={described(fieldErrors.name !== undefined && `${ids}-name-error`)}
+          onChange={(e) => {
+            setName(e.target.value);
+            edited();
+          }}
+        />
+      </Field>
+
+      <Field
+        id={`${ids}-url`}
+        label={t('servers.url')}
+        error={fieldErrors.baseUrl}
+        hint={t('servers.urlHint')}
+      >
+        <input
+          id={`${ids}-url`}
+          type="url"
+          inputMode="url"
+          value={baseUrl}
+          spellCheck={false}
+          autoCapitalize="off"
+          aria-invalid={fieldErrors.baseUrl ? true : undefined}
+          aria-describedby={described(
+            `${ids}-url-hint`,
+            fieldErrors.baseUrl !== undefined && `${ids}-url-error`,
+          )}
+          onChange={(e) => {
+            setBaseUrl(e.target.value);
+            edited();
+          }}
+        />
+      </Field>
+
+      <Field id={`${ids}-key`} label={t('servers.apiKey')} error={fieldErrors.apiKey} hint={keyHint}>
+        <input
+          ref={keyRef}
+          id={`${ids}-key`}
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={apiKey}
+          aria-invalid={fieldErrors.apiKey ? true : undefined}
+          aria-describedby={described(
+            `${ids}-key-hint`,
+            fieldErrors.apiKey !== undefined && `${ids}-key-error`,
+          )}
+          onChange={(e) => {
+            setApiKey(e.target.value);
+            edited();
+          }}
+        />
+      </Field>
+
+      {keychainDown ? (
+        <div className="keychain-note" id={`${ids}-keychain`}>
+          <p>{t('servers.keychainUnavailable')}</p>
+          <p className="muted">{keychainDown.message}</p>
+          <details>
+            <summary>{t('servers.keychainDetail')}</summary>
+            <p className="muted">{keychainDown.detail}</p>
+          </details>
+        </div>
+      ) : null}
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={sessionOnly}
+          aria-describedby={described(`${ids}-session-hint`, keychainDown !== null && `${ids}-keychain`)}
+          onChange={(e) => setSessionOnlyChoice(e.target.checked)}
+        />
+        <span>{t('servers.sessionOnly')}</span>
+      </label>
+      <p className="hint" id={`${ids}-session-hint`}>
+        {t('servers.sessionOnlyHint')}
+      </p>
+
+      <TestResult test={test} />
+      {formError ? (
+        <p className="error-text" role="alert">
+          {formError}
+        </p>
+      ) : null}
+
+      {confirmRemove && server ? (
+        <div className="remove-confirm" role="group" aria-labelledby={`${ids}-remove-q`}>
+          <p id={`${ids}-remove-q`}>
+            {server.keyStorage === 'keychain'
+              ? t('servers.removeConfirmKeychain', { name: server.name })
+              : server.keyStorage === 'session'
+                ? t('servers.removeConfirmSession', { name: server.name })
+                : t('servers.removeConfirmNoKey', { name: server.name })}{' '}
+            {t('servers.removeConfirmNote')}
+          </p>
+          <div className="form-buttons">
+            <button type="button" onClick={() => setConfirmRemove(false)} disabled={busy !== null}>
+              {t('servers.keepServer')}
+            </button>
+            <button type="button" className="danger" onClick={remove} disabled={busy !== null}>
+              {t('servers.remove')}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="form-buttons">
+          {server ? (
+            <button
+              type="button"
+              className="danger"
+              onClick={() => setConfirmRemove(true)}
+              disabled={busy !== null}
+            >
+              {t('servers.removeServer')}
+            </button>
+          ) : null}
+          <span className="form-buttons-spacer" />
+          <button type="button" onClick={() => void runTest()} disabled={test.state === 'testing'}>
+            {t('servers.testConnection')}
+          </button>
+          <button type="button" onClick={onDone}>
+            {t('servers.back')}
+          </button>
+          <button type="submit" className="primary" disabled={busy !== null}>
+            {t('common.save')}
+          </button>
+        </div>
+      )}
+      {busy ? (
+        <p className="muted" aria-live="polite">
+          {busy === 'saving' ? t('servers.saving') : t('servers.removing')}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function Field({
+  id,
+  label,
+  error,
+  hint,
+  children,
+}: {
+  id: string;
+  label: string;
+  error: string | undefined;
+  hint?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {hint ? (
+        <span className="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      ) : null}
+      {error ? (
+        <span className="field-error" id={`${id}-error`}>
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+/** The outcome of Test connection, in a live region so it is announced. */
+function TestResult({ test }: { test: TestState }) {
+  const t = useT();
+  let content: ReactNode = null;
+  let tone = '';
+  if (test.state === 'testing') content = t('servers.testing');
+  else if (test.state === 'done') {
+    tone = test.report.ok ? 'test-ok' : 'test-problem';
+    content = (
+      <>
+        <strong>{test.report.ok ? t('servers.testOk') : t('servers.testProblem')}</strong>{' '}
+        {test.report.summary}
+      </>
+    );
+  } else if (test.state === 'failed') {
+    tone = 'test-problem';
+    content = (
+      <>
+        <strong>{t('servers.testProblem')}</strong> {test.message}
+      </>
+    );
+  }
+  return (
+    <div className={`test-result ${tone}`} aria-live="polite">
+      {content}
+    </div>
+  );
+}

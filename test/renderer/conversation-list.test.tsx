@@ -1,0 +1,296 @@
+// @vitest-environment jsdom
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TrackedConversation } from '../../src/shared/live';
+import type { OutboxItemView } from '../../src/shared/outbox';
+import { ConversationList } from '../../src/renderer/screens/conversations/ConversationList';
+import { useUiStore } from '../../src/renderer/stores/ui-store';
+import { ok } from './support/fake-bridge';
+import { renderWithBridge } from './support/render-app';
+
+// jsdom has no layout: give every element a size so the virtualiser has a viewport to fill (600px ≈ 11 rows).
+const sized = ['clientHeight', 'clientWidth', 'offsetHeight', 'offsetWidth'] as const;
+const saved = sized.map((p) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, p));
+beforeAll(() => {
+  for (const p of sized)
+    Object.defineProperty(HTMLElement.prototype, p, {
+      configurable: true,
+      get: () => (p.endsWith('Height') ? 600 : 380),
+    });
+});
+afterAll(() => {
+  sized.forEach((p, i) => {
+    const d = saved[i];
+    if (d) Object.defineProperty(HTMLElement.prototype, p, d);
+  });
+});
+
+const server = (id: string, name: string) => ({
+  id,
+  name,
+  baseUrl: `http://${id}.test`,
+  kind: 'self-hosted' as const,
+  keyStorage: 'none' as const,
+  hasKey: false,
+  sessionKeyLost: false,
+});
+const SERVERS = [server('s1', 'Local'), server('s2', 'Team box')];
+
+function conversation(
+  id: string,
+  title: string,
+  minutesAgo: number,
+  extra: Partial<TrackedConversation> = {},
+): TrackedConversation {
+  const at = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+  return {
+    serverId: 's1',
+    id,
+    version: 'V1',
+    title,
+    createdAt: at,
+    updatedAt: at,
+    repository: null,
+    branch: null,
+    sandboxStatus: 'RUNNING',
+    executionStatus: 'running',
+    legacyStatus: null,
+    runtimeStatus: null,
+    parentId: null,
+    status: 'running',
+    ...extra,
+  };
+}
+
+const CONVERSATIONS = [
+  conversation('aa01', 'Fix the flaky tests', 30, { status: 'finished' }),
+  conversation('aa02', 'Deploy the docs site', 2, { serverId: 's2', version: 'V0' }),
+  conversation('aa03', 'Refactor the parser', 120, { status: 'error' }),
+];
+
+function outboxItem(overrides: Partial<OutboxItemView>): OutboxItemView {
+  return {
+    id: 'o1',
+    kind: 'delete',
+    state: 'queued',
+    serverId: 's1',
+    conversationKey: null,
+    tempId: null,
+    summary: '',
+    detail: null,
+    enqueuedAt: Date.now(),
+    attempts: 0,
+    waiting: null,
+    nextAttemptAt: null,
+    error: null,
+    progress: null,
+    start: null,
+    created: null,
+    canRetry: false,
+    canCancel: true,
+    ...overrides,
+  };
+}
+
+const rowTitles = (): string[] =>
+  within(screen.getByRole('list', { name: 'Conversations' }))
+    .getAllByRole('listitem')
+    .map((row) => row.querySelector('.conversation-title')?.textContent ?? '');
+
+function renderList(state: Parameters<typeof renderWithBridge>[1] = {}) {
+  return renderWithBridge(<ConversationList />, { servers: SERVERS, conversations: CONVERSATIONS, ...state });
+}
+
+describe('the conversation list', () => {
+  it('lists every conversation newest first, with its server, status and last activity', async () => {
+    renderList();
+    await waitFor(() => expect(rowTitles()).toHaveLength(3));
+    expect(rowTitles()).toEqual(['Deploy the docs site', 'Fix the flaky tests', 'Refactor the parser']);
+    const rows = within(screen.getByRole('list', { name: 'Conversations' })).getAllByRole('listitem');
+    const first = within(rows[0] as HTMLElement);
+    expect(first.getByText('Team box')).toBeTruthy();
+    expect(first.getByText('Running')).toBeTruthy();
+    expect(first.getByText('2 min ago')).toBeTruthy();
+    expect(within(rows[1] as HTMLElement).getByText('Finished')).toBeTruthy();
+    expect(within(rows[2] as HTMLElement).getByText('Error')).toBeTruthy();
+    expect(within(rows[2] as HTMLElement).getByText('2 h ago')).toBeTruthy();
+    expect(screen.getByText('3 conversations')).toBeTruthy();
+  });
+
+  it('filters by a case-insensitive title search, and says when nothing matches', async () => {
+    const user = userEvent.setup();
+    renderList();
+    await waitFor(() => expect(rowTitles()).toHaveLength(3));
+    await user.type(screen.getByRole('searchbox', { name: 'Search conversations' }), 'THE D');
+    await waitFor(() => expect(rowTitles()).toEqual(['Deploy the docs site']));
+    expect(screen.getByText('1 of 3 conversations')).toBeTruthy();
+    await user.type(screen.getByRole('searchbox', { name: 'Search conversations' }), 'zzz');
+    expect(await screen.findByText('No conversations match your search or filters.')).toBeTruthy();
+    expect(
+      within(screen.getByRole('list', { name: 'Conversations' })).queryAllByRole('listitem'),
+    ).toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: 'Clear search and filters' }));
+    await waitFor(() => expect(rowTitles()).toHaveLength(3));
+  });
+
+  it('filters by status and by server', async () => {
+    const user = userEvent.setup();
+    renderList();
+    await waitFor(() => expect(rowTitles()).toHaveLength(3));
+    await user.selectOptions(screen.getByLabelText('Status'), 'error');
+    await waitFor(() => expect(rowTitles()).toEqual(['Refactor the parser']));
+    await user.selectOptions(screen.getByLabelText('Status'), 'all');
+    await user.selectOptions(screen.getByLabelText('Server'), 's2');
+    await waitFor(() => expect(rowTitles()).toEqual(['Deploy the docs site']));
+  });
+
+  it('hides the server filter when there is only one server', async () => {
+    renderList({
+      servers: [server('s1', 'Local')],
+      conversations: [CONVERSATIONS[0] as TrackedConversation],
+    });
+    await waitFor(() => expect(rowTitles()).toHaveLength(1));
+    expect(screen.queryByLabelText('Server')).toBeNull();
+    expect(screen.getByText('1 conversation')).toBeTruthy();
+  });
+
+  it('with no servers, offers to open the Servers dialog', async () => {
+    const user = userEvent.setup();
+    renderList({ servers: [], conversations: [] });
+    expect(await screen.findByText('Add a server to see its conversations')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Set up a server' }));
+    expect(useUiStore.getState().dialog).toBe('servers');
+  });
+
+  it('says so when a server has no conversations yet', async () => {
+    renderList({ conversations: [] });
+    expect(await screen.findByText('No conversations yet.')).toBeTruthy();
+    expect(screen.queryByText('Add a server to see its conversations')).toBeNull();
+  });
+
+  it('keeps the DOM bounded with 10,000 conversations, and searches them', async () => {
+    const user = userEvent.setup();
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      conversation(`c${i.toString(16).padStart(6, '0')}`, `Task number ${i}`, i),
+    );
+    renderList({ conversations: many });
+    expect(await screen.findByText('10,000 conversations')).toBeTruthy();
+    const rows = within(screen.getByRole('list', { name: 'Conversations' })).getAllByRole('listitem');
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThan(100);
+    expect(rowTitles()[0]).toBe('Task number 0');
+    await user.type(screen.getByRole('searchbox', { name: 'Search conversations' }), 'number 9999');
+    await waitFor(() => expect(rowTitles()).toEqual(['Task number 9999']));
+  });
+
+  it('opens a conversation on click and marks it as the open one', async () => {
+    const user = userEvent.setup();
+    renderList();
+    await user.click(await screen.findByRole('button', { name: 'Fix the flaky tests' }));
+    expect(useUiStore.getState().openKey).toBe('s1/aa01');
+    expect(screen.getByRole('button', { name: 'Fix the flaky tests' }).getAttribute('aria-current')).toBe(
+      'true',
+    );
+  });
+
+  it('moves between rows with the arrow keys and opens with Enter', async () => {
+    const user = userEvent.setup();
+    renderList();
+    const first = await screen.findByRole('button', { name: 'Deploy the docs site' });
+    first.focus();
+    await user.keyboard('{ArrowDown}');
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Fix the flaky tests' }));
+    await user.keyboard('{Enter}');
+    expect(useUiStore.getState().openKey).toBe('s1/aa01');
+  });
+
+  it('focuses the search box when asked (Ctrl/Cmd+K)', () => {
+    renderList();
+    const search = screen.getByRole('searchbox', { name: 'Search conversations' });
+    expect(document.activeElement).not.toBe(search);
+    act(() => useUiStore.getState().focusSearch());
+    expect(document.activeElement).toBe(search);
+  });
+
+  it('shows creates still in the outbox as "Starting…" rows at the top', async () => {
+    renderList({
+      outbox: [
+        outboxItem({ id: 'c1', kind: 'create', tempId: 't1', detail: 'Write a README', state: 'sending' }),
+      ],
+    });
+    await waitFor(() => expect(rowTitles()).toHaveLength(4));
+    expect(rowTitles()[0]).toBe('Write a README');
+    const top = within(screen.getByRole('list', { name: 'Conversations' })).getAllByRole('listitem')[0];
+    expect(within(top as HTMLElement).getByText('Starting…')).toBeTruthy();
+  });
+
+  it('deletes the selected conversations after a confirmation, one outbox action each', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderList();
+    fake.answer('outbox.enqueue', () => ok(outboxItem({})));
+    await user.click(await screen.findByRole('button', { name: 'Deploy the docs site' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Select Deploy the docs site' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Select Refactor the parser' }));
+    expect(screen.getByText('2 selected')).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete 2 conversations?' });
+    expect(fake.callsTo('outbox.enqueue')).toHaveLength(0);
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(fake.callsTo('outbox.enqueue')).toEqual([
+      { kind: 'delete', ref: { serverId: 's2', id: 'aa02', version: 'V0' } },
+      { kind: 'delete', ref: { serverId: 's1', id: 'aa03', version: 'V1' } },
+    ]);
+    expect(useUiStore.getState().selected.size).toBe(0);
+    expect(screen.queryByText('2 selected')).toBeNull();
+    // The open conversation was among them: it closes.
+    expect(useUiStore.getState().openKey).toBeNull();
+  });
+
+  it('stops the selected conversations after a confirmation, and Cancel queues nothing', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderList();
+    fake.answer('outbox.enqueue', () => ok(outboxItem({ kind: 'stop' })));
+    await user.click(await screen.findByRole('checkbox', { name: 'Select Fix the flaky tests' }));
+    await user.click(screen.getByRole('button', { name: 'Stop' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Stop 1 conversation?' })).getByRole('button', {
+        name: 'Cancel',
+      }),
+    );
+    expect(fake.callsTo('outbox.enqueue')).toHaveLength(0);
+    expect(screen.getByText('1 selected')).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Stop' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Stop' }));
+    await waitFor(() =>
+      expect(fake.callsTo('outbox.enqueue')).toEqual([
+        { kind: 'stop', ref: { serverId: 's1', id: 'aa01', version: 'V1' } },
+      ]),
+    );
+    expect(useUiStore.getState().selected.size).toBe(0);
+  });
+
+  it('says when the bridge refuses to queue a bulk action', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderList();
+    fake.answer('outbox.enqueue', () => ({ ok: false, error: { code: 'invalid', message: 'Nope' } }));
+    await user.click(await screen.findByRole('checkbox', { name: 'Select Fix the flaky tests' }));
+    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Could not queue 1 of 1: Nope');
+  });
+
+  it('drops selected conversations that disappear', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderList();
+    await user.click(await screen.findByRole('checkbox', { name: 'Select Fix the flaky tests' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Select Refactor the parser' }));
+    act(() => fake.emit('statusChanges', { changed: [], removed: ['s1/aa01'], at: Date.now() }));
+    await waitFor(() => expect([...useUiStore.getState().selected]).toEqual(['s1/aa03']));
+    expect(screen.getByText('1 selected')).toBeTruthy();
+  });
+});

@@ -1,0 +1,316 @@
+// @vitest-environment jsdom
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { ServersDialog } from '../../src/renderer/screens/servers/ServersDialog';
+import { useServersStore } from '../../src/renderer/stores/servers-store';
+import type { InvokeOutput } from '../../src/shared/bridge/contract';
+import { fail, ok } from './support/fake-bridge';
+import { renderWithBridge } from './support/render-app';
+
+type ServerView = InvokeOutput<'servers', 'list'>[number];
+type Report = InvokeOutput<'servers', 'test'>;
+
+const local: ServerView = {
+  id: 's1',
+  name: 'Local',
+  baseUrl: 'http://127.0.0.1:3000',
+  kind: 'self-hosted',
+  keyStorage: 'keychain',
+  hasKey: true,
+  sessionKeyLost: false,
+};
+
+const report = (overrides: Partial<Report>): Report => ({
+  ok: true,
+  reachable: true,
+  authenticated: true,
+  appMode: 'oss',
+  v1Available: true,
+  agentServerVersion: '1.0.0',
+  summary: 'Connected to OpenHands (self-hosted), API V1.',
+  problem: null,
+  ...overrides,
+});
+
+const apiKeyField = (): HTMLInputElement => screen.getByLabelText<HTMLInputElement>('API key');
+
+async function openDialog(servers: ServerView[] = []) {
+  const user = userEvent.setup();
+  const rendered = renderWithBridge(<ServersDialog onClose={() => {}} />, {
+    servers,
+    health: servers.map((s) => ({ serverId: s.id, state: 'online' as const, lastOkAt: 1, problem: null })),
+  });
+  await waitFor(() => expect(useServersStore.getState().loaded).toBe(true));
+  return { user, ...rendered };
+}
+
+describe('the Servers dialog', () => {
+  it('explains what a server is when there is none, and offers Add server', async () => {
+    const { user } = await openDialog();
+    const dialog = screen.getByRole('dialog', { name: 'Servers' });
+    expect(dialog.textContent).toContain('https://app.all-hands.dev');
+    expect(dialog.textContent).toMatch(/self-hosted|your own OpenHands/i);
+    await user.click(within(dialog).getByRole('button', { name: 'Add server' }));
+    expect(screen.getByRole('textbox', { name: 'Name' })).toBeTruthy();
+    expect(screen.getByRole('textbox', { name: 'Server URL' })).toBeTruthy();
+    expect(apiKeyField().type).toBe('password');
+    expect(apiKeyField().autocomplete).toBe('off');
+  });
+
+  it('lists servers with their kind, where the key is kept and whether they answer, never a key', async () => {
+    await openDialog([
+      local,
+      {
+        ...local,
+        id: 's2',
+        name: 'Cloud',
+        baseUrl: 'https://app.all-hands.dev',
+        kind: 'cloud',
+        keyStorage: 'session',
+      },
+    ]);
+    const row = screen.getByRole('listitem', { name: 'Local' });
+    expect(row.textContent).toContain('http://127.0.0.1:3000');
+    expect(row.textContent).toContain('Self-hosted');
+    expect(row.textContent).toContain('keychain');
+    expect(within(row).getByRole('status').textContent).toBe('Online');
+    const cloud = screen.getByRole('listitem', { name: 'Cloud' });
+    expect(cloud.textContent).toContain('OpenHands Cloud');
+    expect(cloud.textContent).toContain('this session only');
+  });
+
+  it('shows a field problem from the bridge next to that field', async () => {
+    const { user, fake } = await openDialog();
+    fake.answer('servers.add', () =>
+      fail('invalid-input', 'The server could not be saved.', [
+        { field: 'baseUrl', message: 'Server address must start with http:// or https://.' },
+      ]),
+    );
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Mine');
+    await user.type(screen.getByRole('textbox', { name: 'Server URL' }), 'ftp://x');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+
+    const url = await screen.findByRole('textbox', { name: 'Server URL' });
+    await waitFor(() => expect(url.getAttribute('aria-invalid')).toBe('true'));
+    const described = (url.getAttribute('aria-describedby') ?? '').split(' ');
+    const error = described.map((id) => document.getElementById(id)?.textContent).join(' ');
+    expect(error).toContain('Server address must start with http:// or https://.');
+    // Next to the URL field, not the name field.
+    expect(url.closest('.field')?.textContent).toContain('must start with http://');
+    expect(screen.getByRole('textbox', { name: 'Name' }).getAttribute('aria-invalid')).toBeNull();
+    expect(useServersStore.getState().servers).toEqual([]);
+  });
+
+  it('shows any other error of Save as a message', async () => {
+    const { user, fake } = await openDialog();
+    fake.answer('servers.add', () => fail('storage-failed', 'Could not write the server list.'));
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Mine');
+    await user.type(screen.getByRole('textbox', { name: 'Server URL' }), 'http://localhost:3000');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Could not write the server list.');
+  });
+
+  it('adds a server with the typed values and refreshes the list', async () => {
+    const { user, fake } = await openDialog();
+    const added: ServerView = { ...local, id: 'new1', name: 'Mine', baseUrl: 'http://localhost:3000' };
+    fake.answer('servers.add', () => {
+      fake.state.servers = [added];
+      return ok(added);
+    });
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Mine');
+    await user.type(screen.getByRole('textbox', { name: 'Server URL' }), 'http://localhost:3000');
+    await user.type(apiKeyField(), 'sk-secret');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+
+    expect(await screen.findByRole('listitem', { name: 'Mine' })).toBeTruthy();
+    expect(fake.callsTo('servers.add')).toEqual([
+      {
+        server: { name: 'Mine', baseUrl: 'http://localhost:3000', apiKey: 'sk-secret' },
+        sessionOnlyKey: false,
+      },
+    ]);
+    // One list read on load, one after the add.
+    expect(fake.callsTo('servers.list')).toHaveLength(2);
+    expect(document.body.textContent).not.toContain('sk-secret');
+  });
+
+  it('adds a self-hosted server without a key: no apiKey travels', async () => {
+    const { user, fake } = await openDialog();
+    fake.answer('servers.add', () => ok({ ...local, keyStorage: 'none', hasKey: false }));
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Open');
+    await user.type(screen.getByRole('textbox', { name: 'Server URL' }), 'http://localhost:3000');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.add')).toHaveLength(1));
+    expect(fake.callsTo('servers.add')[0]).toEqual({
+      server: { name: 'Open', baseUrl: 'http://localhost:3000' },
+    });
+  });
+
+  it('Test connection shows the summary of a good report, and disables itself while testing', async () => {
+    const { user, fake } = await openDialog();
+    let answer: (value: ReturnType<typeof ok>) => void = () => {};
+    fake.answer('servers.testUnsaved', () => new Promise((resolve) => (answer = resolve)));
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    await user.type(screen.getByRole('textbox', { name: 'Server URL' }), 'http://localhost:3000');
+    await user.type(apiKeyField(), 'sk-1');
+    const test = screen.getByRole('button', { name: 'Test connection' });
+    await user.click(test);
+
+    expect(test).toHaveProperty('disabled', true);
+    expect(screen.getByText('Testing the connection…')).toBeTruthy();
+    expect(fake.callsTo('servers.testUnsaved')).toEqual([
+      { baseUrl: 'http://localhost:3000', apiKey: 'sk-1' },
+    ]);
+
+    answer(ok(report({})));
+    const summary = await screen.findByText(/Connected to OpenHands \(self-hosted\), API V1\./);
+    expect(summary.closest('.test-result')?.className).toContain('test-ok');
+    expect(test).toHaveProperty('disabled', false);
+  });
+
+  it('Test connection shows the summary of a problem, styled as one', async () => {
+    const { user, fake } = await openDialog();
+    fake.answer('servers.testUnsaved', () =>
+      ok(
+        report({
+          ok: false,
+          authenticated: false,
+          summary: 'The server refused the API key (401). Check the key.',
+          problem: { kind: 'unauthorized', message: 'Unauthorized', status: 401 },
+        }),
+      ),
+    );
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    await user.type(screen.getByRole('textbox', { name: 'Server URL' }), 'https://app.all-hands.dev');
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    const summary = await screen.findByText(/The server refused the API key \(401\)\. Check the key\./);
+    const result = summary.closest('.test-result');
+    expect(result?.className).toContain('test-problem');
+    expect(result?.textContent).toContain('There is a problem.');
+    expect(fake.callsTo('servers.testUnsaved')).toEqual([{ baseUrl: 'https://app.all-hands.dev' }]);
+  });
+
+  it('tests a saved server by its id', async () => {
+    const { user, fake } = await openDialog([local]);
+    fake.answer('servers.test', () => ok(report({ summary: 'All good.' })));
+    await user.click(screen.getByRole('button', { name: 'Edit Local' }));
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    expect(await screen.findByText(/All good\./)).toBeTruthy();
+    expect(fake.callsTo('servers.test')).toEqual([{ id: 's1' }]);
+    expect(fake.callsTo('servers.testUnsaved')).toEqual([]);
+  });
+
+  it('explains an unavailable keychain and keeps the key for this session by default', async () => {
+    const { user, fake } = await openDialog();
+    fake.answer('servers.keychainStatus', () =>
+      ok({
+        state: 'unavailable',
+        reason: 'unreachable',
+        message: 'No keyring service is running.',
+        detail: 'Could not connect: No such file or directory',
+      }),
+    );
+    await useServersStore.getState().load();
+    fake.answer('servers.add', () => ok({ ...local, keyStorage: 'session' }));
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+
+    expect(screen.getByText(/system keychain cannot be used right now/)).toBeTruthy();
+    expect(screen.getByText('No keyring service is running.')).toBeTruthy();
+    const sessionOnly = screen.getByRole('checkbox', { name: 'Keep the key for this session only' });
+    expect(sessionOnly).toHaveProperty('checked', true);
+
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Mine');
+    await user.type(screen.getByRole('textbox', { name: 'Server URL' }), 'http://localhost:3000');
+    await user.type(apiKeyField(), 'sk-2');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.add')).toHaveLength(1));
+    expect(fake.callsTo('servers.add')[0]).toMatchObject({ sessionOnlyKey: true });
+  });
+
+  it('with the keychain available, the session-only box starts off and no explanation shows', async () => {
+    const { user } = await openDialog();
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    expect(screen.getByRole('checkbox', { name: 'Keep the key for this session only' })).toHaveProperty(
+      'checked',
+      false,
+    );
+    expect(screen.queryByText(/system keychain cannot be used/)).toBeNull();
+  });
+
+  it('edits a server: pre-filled except the key, and a blank key keeps the current one', async () => {
+    const { user, fake } = await openDialog([local]);
+    fake.answer('servers.update', () => ok({ ...local, name: 'Renamed' }));
+    await user.click(screen.getByRole('button', { name: 'Edit Local' }));
+
+    const name = screen.getByRole('textbox', { name: 'Name' });
+    expect(name).toHaveProperty('value', 'Local');
+    expect(screen.getByRole('textbox', { name: 'Server URL' })).toHaveProperty(
+      'value',
+      'http://127.0.0.1:3000',
+    );
+    expect(apiKeyField().value).toBe('');
+    expect(screen.getByText('Leave blank to keep the current key.')).toBeTruthy();
+
+    await user.clear(name);
+    await user.type(name, 'Renamed');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.update')).toHaveLength(1));
+    const [call] = fake.callsTo('servers.update') as { id: string; patch: Record<string, unknown> }[];
+    expect(call).toEqual({ id: 's1', patch: { name: 'Renamed', baseUrl: 'http://127.0.0.1:3000' } });
+    expect('apiKey' in (call?.patch ?? {})).toBe(false);
+    // Back on the list after saving, which was read again.
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Add server' })).toBeTruthy());
+    expect(fake.callsTo('servers.list')).toHaveLength(2);
+  });
+
+  it('edit sends a newly typed key', async () => {
+    const { user, fake } = await openDialog([local]);
+    fake.answer('servers.update', () => ok(local));
+    await user.click(screen.getByRole('button', { name: 'Edit Local' }));
+    await user.type(apiKeyField(), 'sk-new');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.update')).toHaveLength(1));
+    expect(fake.callsTo('servers.update')[0]).toEqual({
+      id: 's1',
+      patch: { name: 'Local', baseUrl: 'http://127.0.0.1:3000', apiKey: 'sk-new' },
+      sessionOnlyKey: false,
+    });
+  });
+
+  it('asks before removing a server, says the key goes from the keychain, then removes it', async () => {
+    const { user, fake } = await openDialog([local]);
+    fake.answer('servers.remove', () => {
+      fake.state.servers = [];
+      return ok({ keyDeleted: true });
+    });
+    await user.click(screen.getByRole('button', { name: 'Edit Local' }));
+    await user.click(screen.getByRole('button', { name: 'Remove server' }));
+    expect(fake.callsTo('servers.remove')).toEqual([]);
+    expect(screen.getByText(/Its API key will be deleted from the keychain/)).toBeTruthy();
+
+    // Keeping it goes back to the form without removing anything.
+    await user.click(screen.getByRole('button', { name: 'Keep it' }));
+    expect(fake.callsTo('servers.remove')).toEqual([]);
+
+    await user.click(screen.getByRole('button', { name: 'Remove server' }));
+    await user.click(screen.getByRole('button', { name: 'Remove' }));
+    await waitFor(() => expect(fake.callsTo('servers.remove')).toEqual([{ id: 's1' }]));
+    expect(await screen.findByText('No servers yet')).toBeTruthy();
+  });
+
+  it('prompts to enter a key lost with the last session, opening the form at the key', async () => {
+    const { user } = await openDialog([
+      { ...local, keyStorage: 'none', hasKey: false, sessionKeyLost: true },
+    ]);
+    const row = screen.getByRole('listitem', { name: 'Local' });
+    expect(row.textContent).toContain('Enter it again');
+    await user.click(within(row).getByRole('button', { name: 'Enter the key for Local again' }));
+    expect(document.activeElement).toBe(apiKeyField());
+    expect(screen.getByText('The key from the last session is gone: enter it again.')).toBeTruthy();
+  });
+});
