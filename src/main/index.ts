@@ -1,23 +1,41 @@
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, screen, session, shell } from 'electron';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { APP_ID, APP_NAME, toDesktopPlatform } from '../shared/app-info';
+import type { ConversationVersion } from '../shared/openhands-enums';
+import { sameId } from './api/ids';
 import { createBridgeHandlers } from './bridge/handlers';
 import { forwardBridgeEvents } from './bridge/bridge-events';
 import { createDispatch } from './bridge/dispatch';
 import { createMainServices, type MainServices } from './compose';
+import { installAppMenu, pressPageShortcut } from './electron/app-menu';
+import { hardenSession, installWebContentsHardening } from './electron/hardening';
 import { registerIpc, sendEvent } from './electron/ipc';
-import { appUrlFor, createMainWindow } from './electron/main-window';
-import { isAllowedNavigation } from './navigation-policy';
+import {
+  claimSingleInstance,
+  installCloseToTray,
+  installShutdown,
+  registerProtocolClient,
+  watchOpenUrl,
+} from './electron/lifecycle';
+import { appUrlFor, createMainWindow, currentWindowState } from './electron/main-window';
 import { createNotifier, revealWindow } from './electron/notifier';
 import { watchPowerEvents } from './electron/power-events';
-import { createTray } from './electron/tray';
+import { createTray, type AppTray } from './electron/tray';
 import { consoleLogger } from './logger';
+import { externalLinkTarget, isAllowedNavigation } from './navigation-policy';
+import { appMenuModel, HELP_URL, PAGE_SHORTCUTS, type MenuCommand } from './shell/app-menu';
+import { CrashReloadPolicy } from './shell/crash-policy';
+import { deepLinkFromArgv, parseDeepLink, resolveDeepLink, type DeepLink } from './shell/deep-link';
+import { trayIconFile } from './shell/icons';
+import { loadWindowState, restoreWindowState, saveWindowState, type WindowState } from './shell/window-state';
 import { resolveUserDataDir } from './user-data-dir';
 
-// Composition root: Electron adapters in, services from compose.ts. The bridge (IPC) and the shell's
-// lifecycle (single instance, close-to-tray, menus) arrive with their own issues.
+// Composition root: Electron adapters in, services from compose.ts. Every decision worth testing lives in a
+// pure module (shell/, navigation-policy.ts, notify/) or an adapter tested with electron mocked.
 
+const logger = consoleLogger;
+const platform = toDesktopPlatform(process.platform);
 const dataDir = resolveUserDataDir({
   argv: process.argv,
   env: process.env,
@@ -28,25 +46,48 @@ const dataDir = resolveUserDataDir({
 app.setPath('userData', dataDir);
 if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
-let mainWindow: BrowserWindow | null = null;
-let services: MainServices | undefined;
-
-// Built layout: out/main/index.js, out/preload/index.js, out/renderer/index.html.
+// Built layout: out/main/index.js, out/preload/index.js, out/renderer/index.html; icons in build/ (packed too).
 const windowOptions = {
   preloadPath: path.join(__dirname, '../preload/index.js'),
   rendererIndexHtml: path.join(__dirname, '../renderer/index.html'),
   devServerUrl: process.env.ELECTRON_RENDERER_URL,
 };
 const appUrl = appUrlFor(windowOptions);
+const buildDir = path.join(__dirname, '../../build');
+
+let mainWindow: BrowserWindow | null = null;
+let services: MainServices | undefined;
+let tray: AppTray | undefined;
+let restoredState: WindowState | null = null;
+const crashPolicy = new CrashReloadPolicy();
+/** A deep link that arrived before the services were up (at launch, or macOS 'open-url' before 'ready'). */
+let pendingLink: DeepLink | null = deepLinkFromArgv(process.argv);
 
 function openMainWindow(): BrowserWindow {
-  const window = createMainWindow(windowOptions);
+  const window = createMainWindow({
+    ...windowOptions,
+    state: restoredState,
+    crashPolicy,
+    logger,
+    ...(platform === 'linux' ? { icon: path.join(buildDir, 'icon.png') } : {}),
+  });
   const report = (): void =>
     services?.live.setWindowState({ focused: window.isFocused(), visible: window.isVisible() });
   window.on('focus', report);
   window.on('blur', report);
   window.on('show', report);
   window.on('hide', report);
+  installCloseToTray(window, () => ({
+    quitting: shutdown?.quitting ?? false,
+    closeToTray: services?.settings.get().closeToTray ?? false,
+    trayAvailable: tray !== undefined,
+  }));
+  window.on('close', () => {
+    restoredState = currentWindowState(window);
+    void saveWindowState(dataDir, restoredState).catch((error: unknown) =>
+      logger.warn(`could not save the window position: ${String(error)}`),
+    );
+  });
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
@@ -60,25 +101,96 @@ function showWindow(): BrowserWindow {
   return window;
 }
 
-void app.whenReady().then(async () => {
-  const power = watchPowerEvents({ logger: consoleLogger });
+/** Runs `send` once the page can hear it (a window just opened is still loading). */
+function whenPageLoaded(window: BrowserWindow, send: () => void): void {
+  if (window.webContents.isLoading()) window.webContents.once('did-finish-load', send);
+  else send();
+}
+
+function knownVersion(serverId: string, id: string): ConversationVersion | undefined {
+  return services?.poller.list().find((c) => c.serverId === serverId && sameId(c.id, id))?.version;
+}
+
+function openDeepLink(link: DeepLink | null): void {
+  if (!link) return;
+  if (!services) {
+    pendingLink = link;
+    return;
+  }
+  const window = showWindow();
+  const request =
+    link.type === 'list'
+      ? ({ to: 'list' } as const)
+      : ({ to: 'conversation', ref: resolveDeepLink(link, knownVersion) } as const);
+  whenPageLoaded(window, () => sendEvent(window.webContents, 'navigate', request));
+}
+
+function runMenuCommand(command: MenuCommand): void {
+  switch (command) {
+    case 'help': {
+      const target = externalLinkTarget(HELP_URL);
+      if (target) void shell.openExternal(target);
+      return;
+    }
+    case 'show-conversations': {
+      const window = showWindow();
+      whenPageLoaded(window, () => sendEvent(window.webContents, 'navigate', { to: 'list' }));
+      return;
+    }
+    default: {
+      const window = showWindow();
+      whenPageLoaded(window, () => pressPageShortcut(window.webContents, PAGE_SHORTCUTS[command], platform));
+    }
+  }
+}
+
+// A second launch hands over its argv (and deep link) and quits; this one comes to the front.
+const primary = claimSingleInstance((argv) => {
+  const link = deepLinkFromArgv(argv);
+  if (link) openDeepLink(link);
+  else if (services) showWindow();
+});
+let shutdown: ReturnType<typeof installShutdown> | undefined;
+
+if (!primary) {
+  app.quit();
+} else {
+  watchOpenUrl((url) => openDeepLink(parseDeepLink(url)));
+  if (app.isPackaged || process.defaultApp) registerProtocolClient(process.argv, process.defaultApp ?? false);
+  // Every page, ours or any other, is locked down as it is created.
+  installWebContentsHardening(app, {
+    appUrl,
+    openExternal: (url) => shell.openExternal(url),
+    logger,
+  });
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  hardenSession(session.defaultSession, { appUrl, logger });
+  installAppMenu(appMenuModel({ platform, devTools: !app.isPackaged }), runMenuCommand);
+  restoredState = restoreWindowState(
+    await loadWindowState(dataDir),
+    screen.getAllDisplays().map((display) => display.workArea),
+  );
+  const power = watchPowerEvents({ logger });
   const notifier = createNotifier({
     showWindow,
     openConversation: (ref) => {
-      showWindow();
-      sendEvent(mainWindow?.webContents, 'navigate', { to: 'conversation', ref });
+      const window = showWindow();
+      sendEvent(window.webContents, 'navigate', { to: 'conversation', ref });
     },
     openList: () => {
-      showWindow();
-      sendEvent(mainWindow?.webContents, 'navigate', { to: 'list' });
+      const window = showWindow();
+      sendEvent(window.webContents, 'navigate', { to: 'list' });
     },
-    logger: consoleLogger,
+    logger,
   });
-  const tray = createTray({
-    iconPath: path.join(__dirname, '../../build/tray.png'),
-    platform: toDesktopPlatform(process.platform),
+  const appTray = createTray({
+    iconPath: path.join(buildDir, trayIconFile(platform)),
+    platform,
     getWindow: () => mainWindow,
-    logger: consoleLogger,
+    logger,
     onAction: (action) => {
       if (action.type === 'quit') app.quit();
       else if (action.type === 'hide-window') mainWindow?.hide();
@@ -87,44 +199,64 @@ void app.whenReady().then(async () => {
           ...services.live.notificationSettings,
           paused: action.paused,
         });
-      else showWindow();
+      else if (action.type === 'open-conversation') {
+        const window = showWindow();
+        whenPageLoaded(window, () =>
+          sendEvent(window.webContents, 'navigate', { to: 'conversation', ref: action.ref }),
+        );
+      } else if (action.type === 'open-list') {
+        const window = showWindow();
+        whenPageLoaded(window, () => sendEvent(window.webContents, 'navigate', { to: 'list' }));
+      } else showWindow();
     },
   });
+  tray = appTray;
   services = await createMainServices({
     dataDir,
     systemLocale: app.getLocale(),
     adapters: {
       notify: (n) => notifier.show(n),
-      renderTray: (m) => tray.render(m),
+      renderTray: (m) => appTray.render(m),
       forward: (changes) => sendEvent(mainWindow?.webContents, 'statusChanges', changes),
       system: power.events,
     },
   });
-  forwardBridgeEvents(services, (name, payload) => sendEvent(mainWindow?.webContents, name, payload));
+  const running = services;
+  shutdown = installShutdown({
+    close: async () => {
+      if (mainWindow && !mainWindow.isDestroyed())
+        await saveWindowState(dataDir, currentWindowState(mainWindow)).catch(() => undefined);
+      power.dispose();
+      appTray.destroy();
+      await running.close();
+    },
+    report: (message) => logger.warn(message),
+  });
+  forwardBridgeEvents(running, (name, payload) => sendEvent(mainWindow?.webContents, name, payload));
   // Handlers are registered before the page exists, so its first calls are answered.
   registerIpc(
     createDispatch(
-      createBridgeHandlers(services, {
+      createBridgeHandlers(running, {
         name: APP_NAME,
         version: app.getVersion(),
         platform: process.platform,
       }),
-      consoleLogger,
+      logger,
     ),
     (frameUrl) => isAllowedNavigation(appUrl, frameUrl),
   );
   openMainWindow();
+  const link = pendingLink;
+  pendingLink = null;
+  openDeepLink(link);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
+    else showWindow();
   });
-  app.on('before-quit', () => {
-    power.dispose();
-    tray.destroy();
-    void services?.close();
-  });
-});
+}
 
-// With "keep running in the tray" on (the default), closing the window leaves the app polling and notifying.
+// Reached only when the window really closed ("keep running in the tray" off, or no tray): quit, except on
+// macOS where apps stay in the Dock.
 app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin' && !(services?.settings.get().closeToTray ?? false)) app.quit();
+  if (process.platform !== 'darwin') app.quit();
 });

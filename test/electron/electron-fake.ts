@@ -66,13 +66,69 @@ export class FakeTray extends EventEmitter {
 
 export const Menu = {
   buildFromTemplate: vi.fn((template: FakeMenuItem[]) => ({ template })),
+  setApplicationMenu: vi.fn((_menu: unknown) => undefined),
 };
 
-export const app = {
-  setBadgeCount: vi.fn((_count: number) => true),
-};
+/** `app`: an EventEmitter (so tests can emit 'second-instance', 'before-quit', …) with spied methods. */
+class FakeApp extends EventEmitter {
+  singleInstanceLock = true;
+  readonly setBadgeCount = vi.fn((_count: number) => true);
+  readonly requestSingleInstanceLock = vi.fn(() => this.singleInstanceLock);
+  readonly quit = vi.fn(() => undefined);
+  readonly setAsDefaultProtocolClient = vi.fn((_protocol: string, _path?: string, _args?: string[]) => true);
+}
+export const app = new FakeApp();
 
-export class FakeBrowserWindow {
+/** An Electron-like event: `defaultPrevented` records preventDefault(). */
+export class FakeEvent {
+  defaultPrevented = false;
+  preventDefault(): void {
+    this.defaultPrevented = true;
+  }
+}
+
+export type WindowOpenHandler = (details: { url: string }) => { action: 'deny' | 'allow' };
+
+export class FakeWebContents extends EventEmitter {
+  url = '';
+  loading = false;
+  destroyed = false;
+  windowOpenHandler: WindowOpenHandler | undefined;
+  readonly send = vi.fn((_channel: string, _payload: unknown) => undefined);
+  readonly reload = vi.fn(() => undefined);
+  readonly sendInputEvent = vi.fn(
+    (_event: { type: string; keyCode: string; modifiers?: string[] }) => undefined,
+  );
+  setWindowOpenHandler(handler: WindowOpenHandler): void {
+    this.windowOpenHandler = handler;
+  }
+  getURL(): string {
+    return this.url;
+  }
+  isLoading(): boolean {
+    return this.loading;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+}
+
+export class FakeBrowserWindow extends EventEmitter {
+  static readonly instances: FakeBrowserWindow[] = [];
+  readonly webContents = new FakeWebContents();
+  readonly loadURL = vi.fn((_url: string) => Promise.resolve());
+  readonly loadFile = vi.fn((_file: string) => Promise.resolve());
+  readonly maximize = vi.fn(() => undefined);
+  readonly hide = vi.fn(() => undefined);
+  readonly close = vi.fn(() => undefined);
+  destroyed = false;
+  constructor(readonly options: Record<string, unknown> = {}) {
+    super();
+    FakeBrowserWindow.instances.push(this);
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
   minimized = false;
   readonly calls: string[] = [];
   /** `unknown`: the adapter passes it a real NativeImage type, which here is a FakeNativeImage or null. */
@@ -98,6 +154,46 @@ export const net = {
   isOnline: vi.fn(() => true),
 };
 
+export const shell = {
+  openExternal: vi.fn((_url: string) => Promise.resolve()),
+};
+
+export const dialog = {
+  /** Which button the "user" picks (0: Reload, 1: Close Window). */
+  response: 0,
+  showMessageBox: vi.fn((_window: unknown, _options: { buttons: string[] }) =>
+    Promise.resolve({ response: dialog.response, checkboxChecked: false }),
+  ),
+};
+
+type PermissionRequestHandler = (
+  contents: FakeWebContents,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details: { requestingUrl: string },
+) => void;
+type PermissionCheckHandler = (
+  contents: FakeWebContents | null,
+  permission: string,
+  origin: string,
+  details: { requestingUrl?: string },
+) => boolean;
+
+export class FakeSession {
+  requestHandler: PermissionRequestHandler | undefined;
+  checkHandler: PermissionCheckHandler | undefined;
+  deviceHandler: ((details: unknown) => boolean) | undefined;
+  setPermissionRequestHandler(handler: PermissionRequestHandler): void {
+    this.requestHandler = handler;
+  }
+  setPermissionCheckHandler(handler: PermissionCheckHandler): void {
+    this.checkHandler = handler;
+  }
+  setDevicePermissionHandler(handler: (details: unknown) => boolean): void {
+    this.deviceHandler = handler;
+  }
+}
+
 export const electronFake = {
   app,
   BrowserWindow: FakeBrowserWindow,
@@ -107,6 +203,8 @@ export const electronFake = {
   Notification: FakeNotification,
   powerMonitor,
   Tray: FakeTray,
+  shell,
+  dialog,
 };
 
 /** Back to a fresh electron: call in beforeEach. */
@@ -116,6 +214,10 @@ export function resetElectronFake(): void {
   FakeNotification.supported = true;
   FakeNotification.instances.length = 0;
   FakeTray.instances.length = 0;
+  FakeBrowserWindow.instances.length = 0;
+  app.removeAllListeners();
+  app.singleInstanceLock = true;
+  dialog.response = 0;
   powerMonitor.removeAllListeners();
   net.isOnline.mockImplementation(() => true);
 }

@@ -164,7 +164,7 @@ export async function postFiles(options: {
   async function* body(): AsyncGenerator<Buffer> {
     for (const part of parts) {
       yield part.head;
-      for await (const chunk of createReadStream(part.file.localPath, { highWaterMark: 256 * 1024 })) {
+      for await (const chunk of createReadStream(part.file.localPath, { highWaterMark: 1024 * 1024 })) {
         sent += (chunk as Buffer).length;
         options.onProgress?.({ bytes: sent, totalBytes: total });
         yield chunk as Buffer;

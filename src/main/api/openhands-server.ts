@@ -54,7 +54,7 @@ const WALK_STEPS = START_TASK_STATUSES.length - 1; // ERROR is not a step
  */
 export class OpenHandsServer {
   readonly app: AppServerClient;
-  readonly budget = new RequestBudget(SELF_HOSTED_BUDGET);
+  readonly budget: RequestBudget;
   private capabilities: Capabilities | undefined;
   private detecting: Promise<Capabilities> | undefined;
   private readonly agents = new Map<string, AgentServerClient>();
@@ -69,6 +69,8 @@ export class OpenHandsServer {
   ) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? consoleLogger;
+    // On the injected clock too, so tests and benchmarks on simulated time see the budget on it.
+    this.budget = new RequestBudget(SELF_HOSTED_BUDGET, this.clock);
     this.app = new AppServerClient(http, {
       baseUrl: connection.baseUrl,
       apiKey: connection.apiKey,
