@@ -36,6 +36,7 @@ async function addServerThroughUi(app: E2eApp, apiKey?: string): Promise<void> {
   await expect
     .poll(() => dialog.getByText(/connected|reachable|works|ok/i).count(), { timeout: 10_000 })
     .toBeGreaterThan(0);
+  await app.screenshot('servers-dialog');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await dialog.getByRole('status').filter({ hasText: 'Online' }).waitFor({ timeout: 15_000 });
   await page.keyboard.press('Escape');
@@ -219,4 +220,21 @@ describe('journeys', () => {
     await app.screenshot('11-search');
     expect(app.pageErrors).toEqual([]);
   }, 120_000);
+
+  it('switches the whole window to Simplified Chinese from Settings', async (ctx) => {
+    const app = await startApp({ ctx, simulator: { stepMs: 40 } });
+    await app.sim.world.seedMany(12, 4);
+    await addServerThroughUi(app);
+    await startConversation(app.page, 'Write the release notes');
+    await statusIs(app.page, 'Finished', 30_000);
+    await app.page.getByRole('button', { name: 'Settings' }).click();
+    await app.page.getByRole('dialog', { name: 'Settings' }).getByRole('radio', { name: '简体中文' }).click();
+    await app.page.getByRole('dialog', { name: '设置' }).waitFor();
+    await app.screenshot('settings-zh-CN');
+    await app.page.keyboard.press('Escape');
+    await app.page.getByRole('button', { name: '新建会话' }).waitFor();
+    await statusIs(app.page, '已完成');
+    await app.screenshot('conversation-zh-CN');
+    expect(await app.page.locator('html').getAttribute('lang')).toBe('zh-CN');
+  }, 60_000);
 });
