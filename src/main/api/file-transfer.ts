@@ -10,6 +10,9 @@ import { ApiError, errorForStatus } from './errors';
 import { label, retryAfterMs } from './http-client';
 import { buildUrl } from './ids';
 
+/** Bytes read from disk per chunk: larger chunks cost less per byte (1 MiB measured faster than 256 KiB). */
+export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
+
 /** Which upload/download route an agent server has: `?path=` from 1.14, `/{path}` before 1.20. */
 export type FileRouteForm = 'query' | 'path';
 
@@ -164,7 +167,9 @@ export async function postFiles(options: {
   async function* body(): AsyncGenerator<Buffer> {
     for (const part of parts) {
       yield part.head;
-      for await (const chunk of createReadStream(part.file.localPath, { highWaterMark: 1024 * 1024 })) {
+      for await (const chunk of createReadStream(part.file.localPath, {
+        highWaterMark: UPLOAD_CHUNK_BYTES,
+      })) {
         sent += (chunk as Buffer).length;
         options.onProgress?.({ bytes: sent, totalBytes: total });
         yield chunk as Buffer;
