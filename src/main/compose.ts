@@ -3,6 +3,8 @@
 import { AccountService } from './accounts/account-service';
 import { KeytarSecretStore, type SecretStore } from './accounts/secret-store';
 import { HttpClient } from './api/http-client';
+import { cacheSyncHook, type CacheWiring, wireCache } from './cache/cache-wiring';
+import { CACHE_DIR, LocalCache, type LocalCacheOptions } from './cache/local-cache';
 import { type Clock, systemClock } from './clock';
 import { LiveStatusService, type LiveStatusDeps } from './live/live-status-service';
 import { StatusPoller } from './live/status-poller';
@@ -38,6 +40,8 @@ export interface MainServicesOptions {
   /** Poller cadences (tests use short ones). */
   fastMs?: number;
   slowMs?: number;
+  /** Local cache limits and write delay (tests and benchmarks); the folder is always `<dataDir>/cache`. */
+  cache?: Omit<LocalCacheOptions, 'dir' | 'logger' | 'clock'>;
 }
 
 export interface MainServices {
@@ -51,6 +55,10 @@ export interface MainServices {
   health: ServerHealthTracker;
   /** Every mutating action, durable (outbox.jsonl in the user-data folder). */
   outbox: Outbox;
+  /** Lists and events as last seen (`<dataDir>/cache`), read before the network answers. */
+  cache: LocalCache;
+  /** The cache's hooks for the bridge (restore a conversation's events, persist a page read). */
+  cacheWiring: CacheWiring;
   /** Applies and saves notification settings (per-kind switches, pause). */
   setNotificationSettings(settings: NotificationSettings): Promise<void>;
   /** Stops polling, closes sockets. */
@@ -70,6 +78,18 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   const registry = new ServerRegistry(accounts, new HttpClient({ clock }), { clock, logger });
   const health = new ServerHealthTracker(clock);
   const report = (serverId: string, error: unknown): void => health.report(serverId, error);
+  // Opened before any service makes a request: the first list and health answers come from it.
+  const cache = await LocalCache.open({
+    ...options.cache,
+    dir: path.join(options.dataDir, CACHE_DIR),
+    logger,
+    clock,
+  });
+  const cacheSynced = cacheSyncHook(
+    cache,
+    async (serverId) => registry.get(serverId).detect(),
+    () => clock.now(),
+  );
   const cadence = POLL_CADENCE_MS[settings.get().pollCadence];
   // Only servers that still exist are polled; a removed one simply stops appearing here.
   const poller = new StatusPoller(() => accounts.list().map((s) => registry.get(s.id)), {
@@ -77,7 +97,10 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     logger,
     fastMs: options.fastMs ?? cadence.fastMs,
     slowMs: options.slowMs ?? cadence.slowMs,
-    onServerResult: report,
+    onServerResult: (serverId, error) => {
+      report(serverId, error);
+      cacheSynced(serverId, error);
+    },
   });
   const streams = new StreamManager({
     resolverFor: (ref) => (refresh, signal) =>
@@ -101,6 +124,13 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       poller.touch({ serverId, id });
     }
   });
+  const cacheWiring = await wireCache({
+    cache,
+    poller,
+    health,
+    streams,
+    serverIds: () => accounts.list().map((server) => server.id),
+  });
   const live = new LiveStatusService({ poller, streams, clock, ...options.adapters });
   const apply = (next: AppSettings): void => {
     live.setNotificationSettings(next.notifications);
@@ -120,13 +150,17 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     settings,
     health,
     outbox,
+    cache,
+    cacheWiring,
     async setNotificationSettings(next) {
       await settings.update({ notifications: next });
     },
     async close() {
       live.stop();
+      cacheWiring.stop();
       await streams.close();
       await outbox.close();
+      await cache.close();
     },
   };
 }

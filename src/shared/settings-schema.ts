@@ -1,6 +1,7 @@
 // The zod schemas of the app settings (values and meaning in settings.ts): main validates settings.json and
 // every update from a page with them.
 import { z } from 'zod';
+import { conversationRefSchema } from './conversations';
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from './notification-settings';
 import { LANGUAGES, POLL_CADENCES, SEND_KEYS, THEMES } from './settings';
 
@@ -30,6 +31,11 @@ export const appSettingsSchema = z.object({
   language: z.enum(LANGUAGES).default('system').catch('system'),
   sendKey: z.enum(SEND_KEYS).default('enter').catch('enter'),
   pollCadence: z.enum(POLL_CADENCES).default('normal').catch('normal'),
+  /**
+   * The conversation on screen when the app last ran, reopened at start (offline too, from the local cache).
+   * Main records it; pages cannot set it.
+   */
+  lastOpenConversation: conversationRefSchema.nullable().default(null).catch(null),
 });
 export type AppSettings = z.output<typeof appSettingsSchema>;
 

@@ -5,6 +5,9 @@ import type { EventName } from '../../shared/bridge/channels';
 import type { EventPayload } from '../../shared/bridge/contract';
 import type { MainServices } from '../compose';
 import { v1TimelineItems } from '../live/timeline-items';
+import { timelineLive } from './timeline-live';
+
+const serverOf = (key: string): string => key.slice(0, key.indexOf('/'));
 
 export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -23,7 +26,15 @@ export function forwardBridgeEvents(services: MainServices, emit: EmitEvent): ()
       if (items.length > 0 || info.reset) emit('timeline', { key, items, reset: info.reset, live: null });
     }),
     streams.onState((key, state) => {
-      if (onScreen(key)) emit('timeline', { key, items: [], reset: false, live: state });
+      if (onScreen(key))
+        emit('timeline', { key, items: [], reset: false, live: timelineLive(health, serverOf(key), state) });
+    }),
+    // Offline or back: the on-screen timeline's "live" label follows (see timeline-live.ts).
+    health.onChange((h) => {
+      const key = streams.focusedKey();
+      if (!key || serverOf(key) !== h.serverId) return;
+      const state = streams.streamState(key);
+      emit('timeline', { key, items: [], reset: false, live: timelineLive(health, h.serverId, state) });
     }),
   ];
   return () => offs.forEach((off) => off());

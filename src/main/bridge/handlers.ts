@@ -5,6 +5,7 @@ import type { TimelineItem, TimelineLiveState } from '../../shared/timeline';
 import type { LegacyEvent } from '../api/schemas/app-server';
 import type { MainServices } from '../compose';
 import { v0TimelineItem, v1TimelineItems } from '../live/timeline-items';
+import { timelineLive } from './timeline-live';
 import { UploadPlans } from '../uploads/upload-plans';
 
 /** The newest events shown when a conversation opens; older ones come with scroll-back. */
@@ -34,10 +35,16 @@ export function createBridgeHandlers(
   /** Browser mode passes its own, shared with the staged-upload channel (src/main/web/staged-uploads.ts). */
   plans: UploadPlans = new UploadPlans(),
 ): BridgeHandlers {
-  const { accounts, registry, poller, live, outbox, streams, health, settings } = services;
+  const { accounts, registry, poller, live, outbox, streams, health, settings, cache, cacheWiring } =
+    services;
 
   const liveState = (ref: ConversationRef): TimelineLiveState =>
-    ref.version === 'V0' ? 'unsupported' : (streams.stream(ref)?.state ?? 'stopped');
+    ref.version === 'V0' ? 'unsupported' : timelineLive(health, ref.serverId, streams.stream(ref)?.state);
+  /** Scroll-back and first pages read outside the stream are cached too, while their conversation is on screen. */
+  const persistIfOnScreen = (ref: ConversationRef): void => {
+    const key = conversationKey(ref);
+    if (streams.focusedKey() === key) cacheWiring.persistEvents(key);
+  };
 
   async function v0Timeline(ref: ConversationRef): Promise<TimelineItem[]> {
     const server = registry.get(ref.serverId);
@@ -73,6 +80,7 @@ export function createBridgeHandlers(
         registry.forget(id);
         poller.forgetServer(id);
         health.forget(id);
+        await cache.forgetServer(id);
         return result;
       },
       test: ({ id }) => registry.test(id),
@@ -82,9 +90,15 @@ export function createBridgeHandlers(
     },
     conversations: {
       list: () => Promise.resolve(poller.list()),
-      setOnScreen: (ref) => {
+      setOnScreen: async (ref) => {
+        // Cached events go into the store before the stream starts, so its reconciliation asks the server
+        // only for what is newer than them (and, offline, the page has them at once).
+        if (ref) await cacheWiring.restoreEvents(ref).catch(() => undefined);
         live.setOnScreen(ref);
-        return Promise.resolve(null);
+        // Reopened at the next start. Leaving a conversation (null) keeps the last one: the view unmounts
+        // on every switch, and a closed window is not a choice to forget it.
+        if (ref) void settings.setLastOpenConversation(ref).catch(() => undefined);
+        return null;
       },
       timeline: async ({ ref }) => {
         const key = conversationKey(ref);
@@ -99,6 +113,7 @@ export function createBridgeHandlers(
             live: liveState(ref),
           };
         const page = await streams.olderThan(ref, null, FIRST_PAGE);
+        persistIfOnScreen(ref);
         return {
           key,
           items: v1TimelineItems(page.events),
@@ -109,6 +124,7 @@ export function createBridgeHandlers(
       olderEvents: async ({ ref, before, limit }) => {
         if (ref.version === 'V0') return { items: [], hasEarlier: false };
         const page = await streams.olderThan(ref, before, limit ?? FIRST_PAGE);
+        persistIfOnScreen(ref);
         return { items: v1TimelineItems(page.events), hasEarlier: page.hasEarlier };
       },
     },

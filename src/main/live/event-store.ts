@@ -172,6 +172,33 @@ export class EventStore {
     return added;
   }
 
+  /**
+   * Loads a conversation's events from the local cache into an empty entry (a filled one keeps what it has:
+   * it is newer). `hasEarlier` says whether the cached window is a tail of the log or all of it. The stream's
+   * reconciliation then asks the server only for what is newer than the newest of them.
+   */
+  seed(key: string, events: readonly AgentEvent[], hasEarlier: boolean): AgentEvent[] {
+    const entry = this.touch(key, true);
+    if (entry.events.length > 0) return [];
+    const added: AgentEvent[] = [];
+    for (const event of sortByTime(events.filter(isStorableEvent))) {
+      if (entry.ids.has(event.id)) continue;
+      entry.events.push(event);
+      entry.ids.add(event.id);
+      added.push(event);
+    }
+    entry.hasEarlier = hasEarlier;
+    entry.scroll = undefined;
+    this.trim(entry);
+    return added;
+  }
+
+  /** The stored events and whether older ones exist, without counting as a use (for the cache writer). */
+  snapshot(key: string): { events: AgentEvent[]; hasEarlier: boolean } | undefined {
+    const entry = this.entries.get(key);
+    return entry ? { events: [...entry.events], hasEarlier: entry.hasEarlier } : undefined;
+  }
+
   /** Forgets what is stored and starts again from the newest page (after a gap too large to fill). */
   replace(key: string, page: readonly AgentEvent[], nextPageId: string | null): AgentEvent[] {
     this.entries.delete(key);

@@ -67,6 +67,8 @@ function track(summary: ConversationSummary): TrackedConversation {
 export class StatusPoller {
   private readonly conversations = new Map<ConversationKey, TrackedConversation>();
   private readonly lastPolled = new Map<ConversationKey, number>();
+  /** Seeded from the cache and not yet seen in a complete listing of their server. */
+  private readonly unconfirmed = new Set<ConversationKey>();
   private readonly servers = new Map<string, ServerState>();
   private readonly listeners = new Set<(changes: StatusChangeSet) => void>();
   private onScreen: ConversationKey | null = null;
@@ -132,6 +134,20 @@ export class StatusPoller {
     return [...this.conversations.values()];
   }
 
+  /**
+   * Conversations as the local cache last saw them, before any request: `list()` answers with them at once.
+   * No change set is emitted (they are the state the app starts in). They count as unconfirmed until the
+   * server's first complete listing: one missing from it was deleted meanwhile and leaves then.
+   */
+  seed(rows: readonly TrackedConversation[]): void {
+    for (const row of rows) {
+      const key = conversationKey(row);
+      if (this.conversations.has(key)) continue;
+      this.conversations.set(key, row);
+      this.unconfirmed.add(key);
+    }
+  }
+
   /** Adds (or refreshes) conversations the app learned about elsewhere (a listing, a create). */
   track(summaries: ConversationSummary[]): void {
     const changed = this.merge(summaries.map(track));
@@ -140,7 +156,10 @@ export class StatusPoller {
 
   untrack(keys: ConversationKey[]): void {
     const removed = keys.filter((key) => this.conversations.delete(key));
-    for (const key of removed) this.lastPolled.delete(key);
+    for (const key of removed) {
+      this.lastPolled.delete(key);
+      this.unconfirmed.delete(key);
+    }
     if (removed.length > 0) this.emit([], removed);
   }
 
@@ -268,7 +287,9 @@ export class StatusPoller {
       const changed: TrackedConversation[] = [];
       const removed: ConversationKey[] = [];
       if (now - state.lastDiscovery >= this.discoverMs) {
-        changed.push(...(await this.discover(server, state)));
+        const found = await this.discover(server, state);
+        changed.push(...found.changed);
+        removed.push(...found.removed);
         state.lastDiscovery = now;
       }
       const result = await this.refreshDue(server, now);
@@ -295,21 +316,49 @@ export class StatusPoller {
     }
   }
 
-  /** Reads the server's conversation list (all pages once, then the newest page) to find new ones. */
-  private async discover(server: OpenHandsServer, state: ServerState): Promise<TrackedConversation[]> {
+  /**
+   * Reads the server's conversation list (all pages once, then the newest page) to find new ones. After the
+   * first complete listing, cached conversations it did not contain are gone from the server.
+   */
+  private async discover(
+    server: OpenHandsServer,
+    state: ServerState,
+  ): Promise<{ changed: TrackedConversation[]; removed: ConversationKey[] }> {
     const found: TrackedConversation[] = [];
     let pageId: string | undefined;
-    const pages = state.discoveredAll ? 1 : Math.ceil(this.maxDiscovered / 100);
+    const full = !state.discoveredAll;
+    const pages = full ? Math.ceil(this.maxDiscovered / 100) : 1;
+    let complete = false;
     for (let i = 0; i < pages; i++) {
       const page = await server.listConversations({ limit: 100, ...(pageId ? { pageId } : {}) });
       found.push(...page.items.map(track));
-      if (!page.nextPageId) break;
+      if (!page.nextPageId) {
+        complete = true;
+        break;
+      }
       pageId = page.nextPageId;
     }
     state.discoveredAll = true;
     const now = this.clock.now();
-    for (const c of found) this.lastPolled.set(conversationKey(c), now);
-    return this.merge(found);
+    for (const c of found) {
+      const key = conversationKey(c);
+      this.lastPolled.set(key, now);
+      this.unconfirmed.delete(key);
+    }
+    const removed: ConversationKey[] = [];
+    if (full) {
+      for (const key of [...this.unconfirmed]) {
+        const c = this.conversations.get(key);
+        if (!c || c.serverId !== server.id) continue;
+        this.unconfirmed.delete(key);
+        // A listing cut short by maxDiscovered proves nothing about the rest: those are checked one by one.
+        if (!complete) continue;
+        this.conversations.delete(key);
+        this.lastPolled.delete(key);
+        removed.push(key);
+      }
+    }
+    return { changed: this.merge(found), removed };
   }
 
   private due(c: TrackedConversation, now: number, fast: boolean): boolean {

@@ -176,6 +176,12 @@ export class StreamManager {
     return this.background.get(key)?.stream;
   }
 
+  /** The socket state of a conversation's stream, by key (undefined when it has none). */
+  streamState(key: ConversationKey): StreamState | undefined {
+    if (this.focused && conversationKey(this.focused.ref) === key) return this.focused.stream.state;
+    return this.background.get(key)?.stream.state;
+  }
+
   /** Keys with a stream now: the focused one first. */
   streamedKeys(): ConversationKey[] {
     return this.all().map((w) => conversationKey(w.ref));

@@ -25,6 +25,15 @@ export class ServerHealthTracker {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Before any request: state unknown, but "last heard from" as the local cache remembers it, so the UI can
+   * say "last synced …" from the first frame. Ignored once the server has been heard from this run.
+   */
+  seed(serverId: string, lastOkAt: number | null): void {
+    if (this.health.has(serverId) || lastOkAt === null) return;
+    this.health.set(serverId, { serverId, state: 'unknown', lastOkAt, problem: null });
+  }
+
   /** The server answered (`error` null, or an error that is an answer) or did not. */
   report(serverId: string, error: unknown): void {
     const previous = this.health.get(serverId);

@@ -7,6 +7,7 @@ import {
   appSettingsSchema,
   DEFAULT_APP_SETTINGS,
 } from '../../shared/settings-schema';
+import type { ConversationRef } from '../../shared/conversations';
 import { consoleLogger, type Logger } from '../logger';
 import { readJsonFile, writeJsonAtomic } from '../storage/atomic-json';
 
@@ -16,6 +17,7 @@ export { type AppSettings, appSettingsSchema, DEFAULT_APP_SETTINGS };
 export class AppSettingsStore {
   private current: AppSettings = DEFAULT_APP_SETTINGS;
   private readonly listeners = new Set<(settings: AppSettings) => void>();
+  private queue: Promise<unknown> = Promise.resolve();
   /** Set when the file was damaged at load: the UI can say so once. */
   problem: string | null = null;
 
@@ -45,11 +47,39 @@ export class AppSettingsStore {
   }
 
   /** Validates and saves a change; resolves once it is on disk, then tells the listeners. */
-  async update(patch: AppSettingsPatch): Promise<AppSettings> {
-    const next = appSettingsSchema.parse({ ...this.current, ...patch, version: 1 });
-    await writeJsonAtomic(this.filePath, next);
-    this.current = next;
-    for (const listener of this.listeners) listener(next);
-    return next;
+  update(patch: AppSettingsPatch): Promise<AppSettings> {
+    return this.apply(patch);
+  }
+
+  /** Main's own record of the conversation on screen (pages cannot set it); a no-op when unchanged. */
+  async setLastOpenConversation(ref: ConversationRef | null): Promise<void> {
+    const held = this.current.lastOpenConversation;
+    const same =
+      held === ref ||
+      (held !== null &&
+        ref !== null &&
+        held.serverId === ref.serverId &&
+        held.id === ref.id &&
+        held.version === ref.version);
+    if (same) return;
+    await this.apply({
+      lastOpenConversation: ref && { serverId: ref.serverId, id: ref.id, version: ref.version },
+    });
+  }
+
+  /**
+   * One change at a time: each starts from the result of the one before, so two changes made together (a
+   * page's and main's own) never overwrite each other on disk.
+   */
+  private apply(patch: AppSettingsPatch | Pick<AppSettings, 'lastOpenConversation'>): Promise<AppSettings> {
+    const run = this.queue.then(async () => {
+      const next = appSettingsSchema.parse({ ...this.current, ...patch, version: 1 });
+      await writeJsonAtomic(this.filePath, next);
+      this.current = next;
+      for (const listener of this.listeners) listener(next);
+      return next;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 }

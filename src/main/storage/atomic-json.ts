@@ -42,8 +42,21 @@ export function writeJsonAtomic(
   if (typeof text !== 'string') {
     return Promise.reject(new TypeError(`writeJsonAtomic: value for ${target} is not JSON-serialisable`));
   }
+  return writeTextAtomic(target, `${text}\n`, options);
+}
+
+/**
+ * Replaces `filePath` with `text` with the same guarantees and queueing as `writeJsonAtomic` (the local cache
+ * writes compact JSON and JSONL through it: pretty-printing 10,000 rows would double the file).
+ */
+export function writeTextAtomic(
+  filePath: string,
+  text: string,
+  options: WriteJsonOptions = {},
+): Promise<void> {
+  const target = path.resolve(filePath);
   const previous = writeQueues.get(target) ?? Promise.resolve();
-  const write = previous.then(() => writeNow(target, `${text}\n`, options.mode ?? 0o600));
+  const write = previous.then(() => writeNow(target, text, options.mode ?? 0o600));
   // The queue continues after a failed write; the caller of that write gets the error.
   const tail = write.catch(() => undefined);
   writeQueues.set(target, tail);

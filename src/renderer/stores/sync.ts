@@ -28,9 +28,40 @@ export function startSync(): () => void {
       ui.openConversation(request.to === 'conversation' ? conversationKey(request.ref) : null);
     }),
   ];
-  void useSettingsStore.getState().load();
+  const settingsLoaded = useSettingsStore.getState().load();
   void useServersStore.getState().load();
   void useConversationsStore.getState().load();
   void useOutboxStore.getState().load();
+  offs.push(restoreLastOpen(settingsLoaded));
   return () => offs.forEach((off) => off());
+}
+
+/**
+ * Reopens the conversation that was on screen when the app last ran, once the list (served from main's
+ * cache, so offline too) holds it. Gives up as soon as the user opens something else.
+ */
+function restoreLastOpen(settingsLoaded: Promise<void>): () => void {
+  let off: (() => void) | undefined;
+  let cancelled = false;
+  void settingsLoaded.then(() => {
+    const ref = useSettingsStore.getState().settings?.lastOpenConversation;
+    if (!ref || cancelled) return;
+    const key = conversationKey(ref);
+    const attempt = (): boolean => {
+      const ui = useUiStore.getState();
+      if (ui.openKey !== null) return true;
+      if (!useConversationsStore.getState().byKey.has(key)) return false;
+      ui.openConversation(key);
+      return true;
+    };
+    if (attempt()) return;
+    const unsubscribe = useConversationsStore.subscribe(() => {
+      if (attempt()) unsubscribe();
+    });
+    off = unsubscribe;
+  });
+  return () => {
+    cancelled = true;
+    off?.();
+  };
 }

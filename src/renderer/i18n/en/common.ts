@@ -9,6 +9,7 @@ export const common = {
   loading: 'Loading…',
   offlineBanner: 'Offline: {servers} cannot be reached. Actions are queued and sent when it is back.',
   offlineBannerAll: 'You are offline. Actions are queued and sent when the server is back.',
+  lastSynced: 'Last synced {when}.',
   disconnected: 'Lost the connection to the app. Reconnecting…',
   online: 'Online',
   offline: 'Offline',

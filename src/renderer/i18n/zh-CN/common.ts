@@ -11,6 +11,7 @@ export const common = {
   loading: '加载中…',
   offlineBanner: '离线：无法连接 {servers}。操作已排队，服务器恢复后发送。',
   offlineBannerAll: '您已离线。操作已排队，服务器恢复后发送。',
+  lastSynced: '上次同步：{when}。',
   disconnected: '与应用的连接已断开，正在重新连接…',
   online: '在线',
   offline: '离线',
