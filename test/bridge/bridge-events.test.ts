@@ -1,52 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../src/main/accounts/secret-store';
-import { forwardBridgeEvents } from '../../src/main/bridge/bridge-events';
-import { createDispatch, type Dispatch } from '../../src/main/bridge/dispatch';
-import { createBridgeHandlers } from '../../src/main/bridge/handlers';
-import { createMainServices, type MainServices } from '../../src/main/compose';
-import { MemoryLogger } from '../../src/main/logger';
-import { SystemEventEmitter } from '../../src/main/system-events';
+import { describe, expect, it } from 'vitest';
 import type { OutboxItemView } from '../../src/shared/outbox';
 import type { TimelineUpdate } from '../../src/shared/timeline';
+import { useBridgedMain } from '../support/bridged-main';
 import { createConversation, useSimulator, waitFor } from '../support/sim';
 
 describe('forwardBridgeEvents: the on-screen conversation’s timeline', () => {
   const sim = useSimulator();
-  let dataDir: string;
-  let services: MainServices;
-  let dispatch: Dispatch;
-  let stop: () => void;
-  const events: { name: string; payload: unknown }[] = [];
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridge-events-'));
-    services = await createMainServices({
-      dataDir,
-      keychain: new MemorySecretStore(),
-      logger: new MemoryLogger(),
-      fastMs: 50,
-      slowMs: 50,
-      adapters: {
-        notify: () => undefined,
-        renderTray: () => undefined,
-        forward: () => undefined,
-        system: new SystemEventEmitter(),
-      },
-    });
-    stop = forwardBridgeEvents(services, (name, payload) => events.push({ name, payload }));
-    dispatch = createDispatch(
-      createBridgeHandlers(services, { name: 'x', version: '0', platform: 'linux' }),
-      new MemoryLogger(),
-    );
-  });
-  afterAll(async () => {
-    stop();
-    await services.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const { events, dispatch } = useBridgedMain('bridge-events-');
 
   const timelineFor = (key: string): TimelineUpdate[] =>
     events

@@ -1,17 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../src/main/accounts/secret-store';
+import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/main/api/errors';
-import { type EmitEvent, forwardBridgeEvents } from '../../src/main/bridge/bridge-events';
-import { createDispatch, type Dispatch } from '../../src/main/bridge/dispatch';
-import { createBridgeHandlers } from '../../src/main/bridge/handlers';
-import { createMainServices, type MainServices } from '../../src/main/compose';
-import { MemoryLogger } from '../../src/main/logger';
 import { ServerHealthTracker } from '../../src/main/servers/server-health';
-import { SystemEventEmitter } from '../../src/main/system-events';
 import type { ServerHealth } from '../../src/shared/server-health';
+import { useBridgedMain } from '../support/bridged-main';
 import { FakeClock } from '../support/fake-clock';
 import { useSimulator, waitFor } from '../support/sim';
 
@@ -95,37 +86,7 @@ describe('ServerHealthTracker', () => {
 
 describe('server health fed by the poller and the outbox', () => {
   const sim = useSimulator();
-  let dataDir: string;
-  let services: MainServices;
-  let dispatch: Dispatch;
-  const events: { name: string; payload: unknown }[] = [];
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'health-'));
-    services = await createMainServices({
-      dataDir,
-      keychain: new MemorySecretStore(),
-      logger: new MemoryLogger(),
-      fastMs: 50,
-      slowMs: 50,
-      adapters: {
-        notify: () => undefined,
-        renderTray: () => undefined,
-        forward: () => undefined,
-        system: new SystemEventEmitter(),
-      },
-    });
-    const emit: EmitEvent = (name, payload) => events.push({ name, payload });
-    forwardBridgeEvents(services, emit);
-    dispatch = createDispatch(
-      createBridgeHandlers(services, { name: 'x', version: '0', platform: 'linux' }),
-      new MemoryLogger(),
-    );
-  });
-  afterAll(async () => {
-    await services.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const { events, dispatch } = useBridgedMain('health-');
 
   const health = async (): Promise<ServerHealth[]> =>
     ((await dispatch('servers:health', undefined)) as { data: ServerHealth[] }).data;

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../src/renderer/App';
 import { useServersStore } from '../../src/renderer/stores/servers-store';
+import { serverView } from './support/fixtures';
 import { renderWithBridge } from './support/render-app';
 
 describe('the app shell', () => {
@@ -46,17 +47,7 @@ describe('the app shell', () => {
     const { fake } = renderWithBridge(
       <App />,
       {
-        servers: [
-          {
-            id: 's1',
-            name: 'Local',
-            baseUrl: 'http://127.0.0.1:3000',
-            kind: 'self-hosted',
-            keyStorage: 'none',
-            hasKey: false,
-            sessionKeyLost: false,
-          },
-        ],
+        servers: [serverView()],
       },
       { sync: false },
     );

@@ -1,97 +1,36 @@
 // @vitest-environment jsdom
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TrackedConversation } from '../../src/shared/live';
-import type { OutboxItemView } from '../../src/shared/outbox';
 import { ConversationList } from '../../src/renderer/screens/conversations/ConversationList';
 import { useUiStore } from '../../src/renderer/stores/ui-store';
 import { ok } from './support/fake-bridge';
+import { conversation, outboxItem, serverView } from './support/fixtures';
+import { stubLayout } from './support/layout';
 import { renderWithBridge } from './support/render-app';
 
-// jsdom has no layout: give every element a size so the virtualiser has a viewport to fill (600px ≈ 11 rows).
-const sized = ['clientHeight', 'clientWidth', 'offsetHeight', 'offsetWidth'] as const;
-const saved = sized.map((p) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, p));
-beforeAll(() => {
-  for (const p of sized)
-    Object.defineProperty(HTMLElement.prototype, p, {
-      configurable: true,
-      get: () => (p.endsWith('Height') ? 600 : 380),
-    });
-});
-afterAll(() => {
-  sized.forEach((p, i) => {
-    const d = saved[i];
-    if (d) Object.defineProperty(HTMLElement.prototype, p, d);
-  });
-});
+// 600px high ≈ 11 rows.
+stubLayout({ clientHeight: 600, clientWidth: 380, offsetHeight: 600, offsetWidth: 380 });
 
-const server = (id: string, name: string) => ({
-  id,
-  name,
-  baseUrl: `http://${id}.test`,
-  kind: 'self-hosted' as const,
-  keyStorage: 'none' as const,
-  hasKey: false,
-  sessionKeyLost: false,
-});
+const server = (id: string, name: string) => serverView({ id, name, baseUrl: `http://${id}.test` });
 const SERVERS = [server('s1', 'Local'), server('s2', 'Team box')];
 
-function conversation(
+function listed(
   id: string,
   title: string,
   minutesAgo: number,
   extra: Partial<TrackedConversation> = {},
 ): TrackedConversation {
   const at = new Date(Date.now() - minutesAgo * 60_000).toISOString();
-  return {
-    serverId: 's1',
-    id,
-    version: 'V1',
-    title,
-    createdAt: at,
-    updatedAt: at,
-    repository: null,
-    branch: null,
-    sandboxStatus: 'RUNNING',
-    executionStatus: 'running',
-    legacyStatus: null,
-    runtimeStatus: null,
-    parentId: null,
-    status: 'running',
-    ...extra,
-  };
+  return conversation({ id, title, createdAt: at, updatedAt: at, ...extra });
 }
 
 const CONVERSATIONS = [
-  conversation('aa01', 'Fix the flaky tests', 30, { status: 'finished' }),
-  conversation('aa02', 'Deploy the docs site', 2, { serverId: 's2', version: 'V0' }),
-  conversation('aa03', 'Refactor the parser', 120, { status: 'error' }),
+  listed('aa01', 'Fix the flaky tests', 30, { status: 'finished' }),
+  listed('aa02', 'Deploy the docs site', 2, { serverId: 's2', version: 'V0' }),
+  listed('aa03', 'Refactor the parser', 120, { status: 'error' }),
 ];
-
-function outboxItem(overrides: Partial<OutboxItemView>): OutboxItemView {
-  return {
-    id: 'o1',
-    kind: 'delete',
-    state: 'queued',
-    serverId: 's1',
-    conversationKey: null,
-    tempId: null,
-    summary: '',
-    detail: null,
-    enqueuedAt: Date.now(),
-    attempts: 0,
-    waiting: null,
-    nextAttemptAt: null,
-    error: null,
-    progress: null,
-    start: null,
-    created: null,
-    canRetry: false,
-    canCancel: true,
-    ...overrides,
-  };
-}
 
 const rowTitles = (): string[] =>
   within(screen.getByRole('list', { name: 'Conversations' }))
@@ -172,7 +111,7 @@ describe('the conversation list', () => {
   it('keeps the DOM bounded with 10,000 conversations, and searches them', async () => {
     const user = userEvent.setup();
     const many = Array.from({ length: 10_000 }, (_, i) =>
-      conversation(`c${i.toString(16).padStart(6, '0')}`, `Task number ${i}`, i),
+      listed(`c${i.toString(16).padStart(6, '0')}`, `Task number ${i}`, i),
     );
     renderList({ conversations: many });
     expect(await screen.findByText('10,000 conversations')).toBeTruthy();
@@ -216,7 +155,14 @@ describe('the conversation list', () => {
   it('shows creates still in the outbox as "Starting…" rows at the top', async () => {
     renderList({
       outbox: [
-        outboxItem({ id: 'c1', kind: 'create', tempId: 't1', detail: 'Write a README', state: 'sending' }),
+        outboxItem({
+          id: 'c1',
+          kind: 'create',
+          tempId: 't1',
+          detail: 'Write a README',
+          state: 'sending',
+          enqueuedAt: Date.now(),
+        }),
       ],
     });
     await waitFor(() => expect(rowTitles()).toHaveLength(4));
@@ -228,7 +174,7 @@ describe('the conversation list', () => {
   it('deletes the selected conversations after a confirmation, one outbox action each', async () => {
     const user = userEvent.setup();
     const { fake } = renderList();
-    fake.answer('outbox.enqueue', () => ok(outboxItem({})));
+    fake.answer('outbox.enqueue', () => ok(outboxItem({ kind: 'delete' })));
     await user.click(await screen.findByRole('button', { name: 'Deploy the docs site' }));
     await user.click(screen.getByRole('checkbox', { name: 'Select Deploy the docs site' }));
     await user.click(screen.getByRole('checkbox', { name: 'Select Refactor the parser' }));

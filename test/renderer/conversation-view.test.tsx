@@ -1,69 +1,29 @@
 // @vitest-environment jsdom
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConversationView } from '../../src/renderer/screens/conversation/ConversationView';
 import { Timeline } from '../../src/renderer/screens/conversation/Timeline';
 import { formatSize } from '../../src/renderer/screens/conversation/format-size';
 import { useTimelineStore } from '../../src/renderer/stores/timeline-store';
 import { useUiStore } from '../../src/renderer/stores/ui-store';
-import { conversationKey, type TrackedConversation } from '../../src/shared/live';
+import { conversationKey } from '../../src/shared/live';
 import type { OutboxItemView } from '../../src/shared/outbox';
 import { DEFAULT_APP_SETTINGS } from '../../src/shared/settings-schema';
 import type { DisplayStatus } from '../../src/shared/status';
 import type { TimelineItem } from '../../src/shared/timeline';
 import { fail, type FakeState, ok } from './support/fake-bridge';
+import { conversation, outboxItem, serverView } from './support/fixtures';
+import { stubLayout } from './support/layout';
 import { renderWithBridge } from './support/render-app';
 
-// jsdom has no layout: give the timeline's scroll element a viewport and every row a height, so the
-// virtualizer renders what a 600px-high window would show.
-const layout: [keyof HTMLElement, number][] = [
-  ['clientHeight', 600],
-  ['clientWidth', 800],
-  ['offsetHeight', 60],
-  ['offsetWidth', 800],
-];
-const saved = layout.map(([name]) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, name));
-beforeAll(() => {
-  for (const [name, value] of layout)
-    Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
-});
-afterAll(() => {
-  layout.forEach(([name], i) => {
-    const descriptor = saved[i];
-    if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
-  });
-});
+// A 600px-high viewport for the timeline, 60px rows.
+stubLayout({ clientHeight: 600, clientWidth: 800, offsetHeight: 60, offsetWidth: 800 });
 
-const SERVER = {
-  id: 's1',
-  name: 'Local server',
-  baseUrl: 'http://127.0.0.1:3000',
-  kind: 'self-hosted' as const,
-  keyStorage: 'none' as const,
-  hasKey: false,
-  sessionKeyLost: false,
-};
+const SERVER = serverView({ name: 'Local server' });
 
-function conversation(status: DisplayStatus = 'running', extra: Partial<TrackedConversation> = {}) {
-  return {
-    serverId: 's1',
-    id: 'abc123',
-    version: 'V1',
-    title: 'Fix the flaky tests',
-    createdAt: '2025-01-01T10:00:00Z',
-    updatedAt: '2025-01-01T10:05:00Z',
-    repository: 'acme/app',
-    branch: 'main',
-    sandboxStatus: 'RUNNING',
-    executionStatus: 'running',
-    legacyStatus: null,
-    runtimeStatus: null,
-    parentId: null,
-    status,
-    ...extra,
-  } satisfies TrackedConversation;
-}
+const tracked = (status: DisplayStatus = 'running') =>
+  conversation({ status, repository: 'acme/app', branch: 'main' });
 
 const REF = { serverId: 's1', id: 'abc123', version: 'V1' as const };
 const KEY = conversationKey(REF);
@@ -86,29 +46,8 @@ function item(kind: TimelineItem['kind'], text: string, extra: Partial<TimelineI
   };
 }
 
-function outboxItem(extra: Partial<OutboxItemView>): OutboxItemView {
-  return {
-    id: 'o1',
-    kind: 'send',
-    state: 'queued',
-    serverId: 's1',
-    conversationKey: KEY,
-    tempId: null,
-    summary: 'Send',
-    detail: null,
-    enqueuedAt: 1,
-    attempts: 0,
-    waiting: null,
-    nextAttemptAt: null,
-    error: null,
-    progress: null,
-    start: null,
-    created: null,
-    canRetry: false,
-    canCancel: true,
-    ...extra,
-  };
-}
+const queued = (extra: Partial<OutboxItemView>): OutboxItemView =>
+  outboxItem({ conversationKey: KEY, ...extra });
 
 function open(
   options: {
@@ -121,7 +60,7 @@ function open(
 ) {
   const rendered = renderWithBridge(<ConversationView conversationKey={KEY} />, {
     servers: [SERVER],
-    conversations: [conversation(options.status)],
+    conversations: [tracked(options.status)],
     timeline: {
       key: KEY,
       items: options.items ?? [],
@@ -130,7 +69,7 @@ function open(
     },
     ...options.state,
   });
-  rendered.fake.answer('outbox.enqueue', (input) => ok(outboxItem({ summary: JSON.stringify(input) })));
+  rendered.fake.answer('outbox.enqueue', (input) => ok(queued({ summary: JSON.stringify(input) })));
   return rendered;
 }
 
@@ -149,7 +88,7 @@ describe('the conversation view', () => {
     await waitFor(() => expect(fake.callsTo('conversations.list')).toHaveLength(1));
     expect(screen.getByText('Loading conversation…')).toBeTruthy();
 
-    act(() => fake.emit('statusChanges', { changed: [conversation()], removed: [], at: 1 }));
+    act(() => fake.emit('statusChanges', { changed: [tracked()], removed: [], at: 1 }));
     expect(await screen.findByRole('heading', { name: 'Fix the flaky tests' })).toBeTruthy();
     expect(await within(await timeline()).findByText('Hello there')).toBeTruthy();
     expect(fake.callsTo('conversations.setOnScreen')).toEqual([REF]);
@@ -307,7 +246,7 @@ describe('the conversation view', () => {
       const user = userEvent.setup();
       const { fake } = renderWithBridge(<ConversationView conversationKey={KEY} />, {
         servers: [SERVER],
-        conversations: [conversation()],
+        conversations: [tracked()],
         timeline: null,
       });
       const alert = await within(await screen.findByRole('log')).findByRole('alert');
@@ -544,7 +483,7 @@ describe('the conversation view', () => {
       open({
         status: 'needs-confirmation',
         items: [item('action', 'make deploy', { title: 'execute_bash' })],
-        state: { outbox: [outboxItem({ id: 'c1', kind: 'confirm' })] },
+        state: { outbox: [queued({ id: 'c1', kind: 'confirm' })] },
       });
       expect(await screen.findByText('Your answer is queued.')).toBeTruthy();
       expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Accept' }).disabled).toBe(true);
@@ -555,9 +494,9 @@ describe('the conversation view', () => {
     const { fake } = open({
       state: {
         outbox: [
-          outboxItem({ id: 'o1', kind: 'send', detail: 'please run the linter', enqueuedAt: 1 }),
-          outboxItem({ id: 'o2', kind: 'send', detail: 'another conversation', conversationKey: 's1/zzz' }),
-          outboxItem({
+          queued({ id: 'o1', kind: 'send', detail: 'please run the linter', enqueuedAt: 1 }),
+          queued({ id: 'o2', kind: 'send', detail: 'another conversation', conversationKey: 's1/zzz' }),
+          queued({
             id: 'o3',
             kind: 'upload',
             state: 'sending',
@@ -576,7 +515,7 @@ describe('the conversation view', () => {
     expect(progress.getAttribute('value')).toBe('50');
 
     act(() =>
-      fake.emit('outboxChanges', outboxItem({ id: 'o1', state: 'done', detail: 'please run the linter' })),
+      fake.emit('outboxChanges', queued({ id: 'o1', state: 'done', detail: 'please run the linter' })),
     );
     expect(within(list).queryByText('please run the linter')).toBeNull();
   });
@@ -693,12 +632,7 @@ describe('the conversation view', () => {
 
 describe('following new events', () => {
   // A scroll element taller than its viewport whose reader stays at the top (jsdom never scrolls).
-  beforeAll(() => {
-    Object.defineProperty(HTMLElement.prototype, 'scrollHeight', { configurable: true, get: () => 5000 });
-  });
-  afterAll(() => {
-    delete (HTMLElement.prototype as { scrollHeight?: number }).scrollHeight;
-  });
+  stubLayout({ scrollHeight: 5000 });
 
   it('offers "New events ↓" when events arrive while the reader is further up', async () => {
     const user = userEvent.setup();

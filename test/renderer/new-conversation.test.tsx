@@ -7,42 +7,22 @@ import { NewConversationDialog } from '../../src/renderer/screens/new-conversati
 import { useServersStore } from '../../src/renderer/stores/servers-store';
 import { useUiStore } from '../../src/renderer/stores/ui-store';
 import { type FakeBridge, ok } from './support/fake-bridge';
+import { outboxItem, serverView } from './support/fixtures';
 import { renderWithBridge } from './support/render-app';
 
-const server = (id: string, name: string) => ({
-  id,
-  name,
-  baseUrl: `http://${id}.test`,
-  kind: 'self-hosted' as const,
-  keyStorage: 'none' as const,
-  hasKey: false,
-  sessionKeyLost: false,
-});
+const server = (id: string, name: string) => serverView({ id, name, baseUrl: `http://${id}.test` });
 const SERVERS = [server('s1', 'Local'), server('s2', 'Team box')];
 
-function createItem(overrides: Partial<OutboxItemView> = {}): OutboxItemView {
-  return {
+const createItem = (overrides: Partial<OutboxItemView> = {}): OutboxItemView =>
+  outboxItem({
     id: 'item-1',
     kind: 'create',
-    state: 'queued',
-    serverId: 's1',
-    conversationKey: null,
     tempId: 'temp-1',
     summary: 'Create',
     detail: 'Fix the tests',
     enqueuedAt: Date.now(),
-    attempts: 0,
-    waiting: null,
-    nextAttemptAt: null,
-    error: null,
-    progress: null,
-    start: null,
-    created: null,
-    canRetry: false,
-    canCancel: true,
     ...overrides,
-  };
-}
+  });
 
 async function renderDialog(servers = SERVERS) {
   const onClose = vi.fn();

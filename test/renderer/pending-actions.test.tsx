@@ -4,69 +4,32 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { PendingActionsDialog } from '../../src/renderer/screens/outbox/PendingActionsDialog';
 import { useOutboxStore } from '../../src/renderer/stores/outbox-store';
-import type { InvokeOutput } from '../../src/shared/bridge/contract';
-import type { TrackedConversation } from '../../src/shared/live';
 import type { OutboxItemView } from '../../src/shared/outbox';
 import { ok } from './support/fake-bridge';
+import { conversation, outboxItem, serverView } from './support/fixtures';
 import { renderWithBridge } from './support/render-app';
 
-type ServerView = InvokeOutput<'servers', 'list'>[number];
+const server = serverView();
 
-const server: ServerView = {
-  id: 's1',
-  name: 'Local',
-  baseUrl: 'http://127.0.0.1:3000',
-  kind: 'self-hosted',
-  keyStorage: 'none',
-  hasKey: false,
-  sessionKeyLost: false,
-};
-
-const conversation = (id: string, title: string): TrackedConversation => ({
-  serverId: 's1',
-  id,
-  version: 'V1',
-  title,
-  createdAt: '2025-01-01T00:00:00Z',
-  updatedAt: '2025-01-01T00:00:00Z',
-  repository: null,
-  branch: null,
-  sandboxStatus: 'RUNNING',
-  executionStatus: 'idle',
-  legacyStatus: null,
-  runtimeStatus: null,
-  parentId: null,
-  status: 'waiting-for-input',
-});
+const waiting = (id: string, title: string) =>
+  conversation({ id, title, executionStatus: 'idle', status: 'waiting-for-input' });
 
 let seq = 0;
-const item = (overrides: Partial<OutboxItemView>): OutboxItemView => ({
-  id: `o${++seq}`,
-  kind: 'send',
-  state: 'queued',
-  serverId: 's1',
-  conversationKey: 's1/aaa',
-  tempId: null,
-  summary: 'Send: hello',
-  detail: 'hello',
-  enqueuedAt: seq,
-  attempts: 0,
-  waiting: null,
-  nextAttemptAt: null,
-  error: null,
-  progress: null,
-  start: null,
-  created: null,
-  canRetry: false,
-  canCancel: true,
-  ...overrides,
-});
+const item = (overrides: Partial<OutboxItemView>): OutboxItemView =>
+  outboxItem({
+    id: `o${++seq}`,
+    conversationKey: 's1/aaa',
+    summary: 'Send: hello',
+    detail: 'hello',
+    enqueuedAt: seq,
+    ...overrides,
+  });
 
 async function openDialog(outbox: OutboxItemView[]) {
   const user = userEvent.setup();
   const rendered = renderWithBridge(<PendingActionsDialog onClose={() => {}} />, {
     servers: [server],
-    conversations: [conversation('aaa', 'Fix the tests'), conversation('bbb', 'Write docs')],
+    conversations: [waiting('aaa', 'Fix the tests'), waiting('bbb', 'Write docs')],
     outbox,
   });
   await waitFor(() => expect(Object.keys(useOutboxStore.getState().items)).toHaveLength(outbox.length));

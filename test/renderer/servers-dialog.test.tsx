@@ -6,20 +6,12 @@ import { ServersDialog } from '../../src/renderer/screens/servers/ServersDialog'
 import { useServersStore } from '../../src/renderer/stores/servers-store';
 import type { InvokeOutput } from '../../src/shared/bridge/contract';
 import { fail, ok } from './support/fake-bridge';
+import { type ServerView, serverView } from './support/fixtures';
 import { renderWithBridge } from './support/render-app';
 
-type ServerView = InvokeOutput<'servers', 'list'>[number];
 type Report = InvokeOutput<'servers', 'test'>;
 
-const local: ServerView = {
-  id: 's1',
-  name: 'Local',
-  baseUrl: 'http://127.0.0.1:3000',
-  kind: 'self-hosted',
-  keyStorage: 'keychain',
-  hasKey: true,
-  sessionKeyLost: false,
-};
+const local = serverView({ keyStorage: 'keychain', hasKey: true });
 
 const report = (overrides: Partial<Report>): Report => ({
   ok: true,

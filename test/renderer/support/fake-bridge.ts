@@ -1,7 +1,12 @@
 // An in-memory `window.openhands` for component tests: each method answers from `state` (or a handler a
 // test sets), records the call, and `emit` pushes an event as main would. The real bridge is exercised by
 // test/bridge (both transports) and the Playwright journeys in test/e2e.
-import type { EventName } from '../../../src/shared/bridge/channels';
+import {
+  EVENT_NAMES,
+  type EventName,
+  INVOKE_METHODS,
+  subscriberName,
+} from '../../../src/shared/bridge/channels';
 import type {
   BridgeResult,
   EventPayload,
@@ -108,28 +113,12 @@ export function createFakeBridge(initial: Partial<FakeState> = {}): FakeBridge {
   ): Record<string, (input?: unknown) => Promise<BridgeResult<never>>> =>
     Object.fromEntries(methods.map((m) => [m, (input?: unknown) => call(`${ns}.${m}`, input)]));
 
+  // Every namespace and event of the real bridge, from the shared lists it is built from.
   const bridge = {
-    app: namespace('app', ['info']),
-    servers: namespace('servers', [
-      'list',
-      'add',
-      'update',
-      'remove',
-      'test',
-      'testUnsaved',
-      'keychainStatus',
-      'health',
-    ]),
-    conversations: namespace('conversations', ['list', 'setOnScreen', 'timeline', 'olderEvents']),
-    outbox: namespace('outbox', ['list', 'enqueue', 'retry', 'cancel']),
-    uploads: namespace('uploads', ['plan', 'start']),
-    settings: namespace('settings', ['get', 'update']),
-    onStatusChanges: on('statusChanges'),
-    onOutboxChanges: on('outboxChanges'),
-    onServerHealth: on('serverHealth'),
-    onTimeline: on('timeline'),
-    onSettingsChanges: on('settingsChanges'),
-    onNavigate: on('navigate'),
+    ...Object.fromEntries(
+      Object.entries(INVOKE_METHODS).map(([ns, methods]) => [ns, namespace(ns, [...methods])]),
+    ),
+    ...Object.fromEntries(EVENT_NAMES.map((event) => [subscriberName(event), on(event)])),
   } as unknown as OpenHandsBridge;
 
   return {

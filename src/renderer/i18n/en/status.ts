@@ -1,14 +1,4 @@
-import type { DisplayStatus } from '../../../shared/status';
+import { DISPLAY_STATUS_LABELS, type DisplayStatus } from '../../../shared/status';
 
-export const status = {
-  starting: 'Starting',
-  running: 'Running',
-  'waiting-for-input': 'Waiting for input',
-  'needs-confirmation': 'Needs confirmation',
-  finished: 'Finished',
-  paused: 'Paused',
-  stopped: 'Stopped',
-  archived: 'Archived',
-  error: 'Error',
-  unknown: 'Unknown',
-} satisfies Record<DisplayStatus, string>;
+/** The English status labels are the shared ones (src/shared/status.ts), so the two never drift. */
+export const status = { ...DISPLAY_STATUS_LABELS } satisfies Record<DisplayStatus, string>;
