@@ -37,16 +37,23 @@ export function Timeline({ conversationKey }: { conversationKey: string }) {
   // Kept here by id, not in the rows: a row scrolled out of view unmounts and would forget.
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
 
+  // Stable per `items`: a new function each render makes the virtualiser re-estimate every item (20,000 on
+  // a long timeline) on every scroll frame.
+  const estimateSize = useCallback(
+    (index: number) => {
+      const item = items[index];
+      return item ? estimateItemHeight(item) : 60;
+    },
+    [items],
+  );
+  const getItemKey = useCallback((index: number) => items[index]?.id ?? index, [items]);
   // The app is not built with the React Compiler; the virtualizer re-renders this component itself.
   // eslint-disable-next-line react-hooks/incompatible-library -- see above
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (index) => {
-      const item = items[index];
-      return item ? estimateItemHeight(item) : 60;
-    },
-    getItemKey: (index) => items[index]?.id ?? index,
+    estimateSize,
+    getItemKey,
     overscan: 6,
     anchorTo: 'end',
     followOnAppend: true,

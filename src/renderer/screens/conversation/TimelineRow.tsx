@@ -7,17 +7,26 @@ import { type Translate, useT } from '../../i18n/i18n';
 /** Outputs longer than this fold to their first lines until the user asks for more. */
 export const COLLAPSED_LINES = 12;
 
-function lineCount(text: string): number {
+/** Lines in `text`, counting no further than `max` (a 20,000-character output need not be read to the end). */
+function lineCount(text: string, max = Infinity): number {
   let count = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  for (let i = text.indexOf('\n'); i !== -1 && count < max; i = text.indexOf('\n', i + 1)) count++;
   return count;
 }
 
 /** A rough height before the row is measured, so the scrollbar starts close to right. */
+const estimates = new WeakMap<TimelineItem, number>();
+
+/** Items never change once received, so each is measured in text once (and lines are counted up to a cap). */
 export function estimateItemHeight(item: TimelineItem): number {
-  const lines = Math.min(lineCount(item.text), item.kind === 'observation' ? COLLAPSED_LINES : 40);
+  const known = estimates.get(item);
+  if (known !== undefined) return known;
+  const cap = item.kind === 'observation' ? COLLAPSED_LINES : 40;
+  const lines = Math.min(lineCount(item.text, cap), cap);
   const extra = item.kind === 'action' && item.thought ? 20 : 0;
-  return 44 + lines * 18 + extra;
+  const estimate = 44 + lines * 18 + extra;
+  estimates.set(item, estimate);
+  return estimate;
 }
 
 /** Time of day from the server's timestamp (V1 writes it without an offset: read as UTC, as elsewhere). */

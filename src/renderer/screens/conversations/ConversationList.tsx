@@ -28,6 +28,8 @@ function useMinuteClock(): number {
   return now;
 }
 
+const rowHeight = (): number => ROW_HEIGHT;
+
 export function ConversationList() {
   const language = useLanguage();
   // One stable translator per language, so memoised rows skip re-rendering when nothing of theirs changed.
@@ -72,17 +74,22 @@ export function ConversationList() {
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = starting.length + shown.length;
+  // Stable between renders with the same rows: a new key function makes the virtualiser redo every row.
+  const getItemKey = useCallback(
+    (index: number) =>
+      index < starting.length
+        ? `create:${starting[index]?.id}`
+        : (shown[index - starting.length]?.key ?? index),
+    [starting, shown],
+  );
   // The virtualiser's functions are used here only, never passed to memoised children (rows get plain values).
   // eslint-disable-next-line react-hooks/incompatible-library -- see above
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: rowHeight,
     overscan: OVERSCAN,
-    getItemKey: (index) =>
-      index < starting.length
-        ? `create:${starting[index]?.id}`
-        : (shown[index - starting.length]?.key ?? index),
+    getItemKey,
   });
 
   const open = useCallback((key: string) => useUiStore.getState().openConversation(key), []);
