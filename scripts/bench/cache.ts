@@ -100,7 +100,7 @@ async function bytesUnder(dir: string): Promise<number> {
 
 export const cacheBench: Benchmark = {
   name: 'cache',
-  title: 'Offline-first local cache',
+  title: '7. Offline-first local cache',
   method:
     'A user-data folder is prepared by a first createMainServices run: one server (the simulator) and, through ' +
     'the cache API, N cached conversations and one conversation (real, on the simulator) with E cached events; ' +
