@@ -4,7 +4,8 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../src/renderer/App';
 import { useServersStore } from '../../src/renderer/stores/servers-store';
-import { serverView } from './support/fixtures';
+import { useUiStore } from '../../src/renderer/stores/ui-store';
+import { conversation, serverView } from './support/fixtures';
 import { renderWithBridge } from './support/render-app';
 
 describe('the app shell', () => {
@@ -55,5 +56,22 @@ describe('the app shell', () => {
     expect(screen.queryByRole('alert')).toBeNull();
     fake.emit('serverHealth', { serverId: 's1', state: 'offline', lastOkAt: null, problem: null });
     expect((await screen.findByRole('alert')).textContent).toMatch(/offline/i);
+  });
+
+  it('opens the conversation a notification click names (navigate), closing any dialog', async () => {
+    const user = userEvent.setup();
+    const target = conversation({ id: 'feedface', title: 'Notified conversation' });
+    const { fake } = renderWithBridge(
+      <App />,
+      { servers: [serverView({ id: 's1' })], conversations: [conversation(), target] },
+      { sync: false },
+    );
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    fake.emit('navigate', { to: 'conversation', ref: { serverId: 's1', id: 'feedface', version: 'V1' } });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(useUiStore.getState().openKey).toBe('s1/feedface');
+    expect(await screen.findByRole('heading', { name: 'Notified conversation' })).toBeTruthy();
+    fake.emit('navigate', { to: 'list' });
+    await waitFor(() => expect(useUiStore.getState().openKey).toBeNull());
   });
 });
