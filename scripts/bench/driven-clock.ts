@@ -1,5 +1,6 @@
 // Simulated time for the benchmarks: the test suite's FakeClock, moved forward only while the code under
 // test waits on it (its request budget, its retry backoff) — real I/O still runs in real time.
+import { seededRandom } from '../../test/support/seeded-random';
 import { FakeClock } from '../../test/support/fake-clock';
 
 export { FakeClock };
@@ -18,18 +19,6 @@ export async function drive<T>(clock: FakeClock, work: Promise<T>, stepMs = 5): 
   return settled;
 }
 
-/** mulberry32: reproducible jitter. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Requests in the busiest sliding 60-second window within [start, end) — stricter than fixed windows. */
 export function peakPerMinute(times: readonly number[], start: number, end: number): number {
   const inside = times.filter((t) => t >= start && t < end).sort((a, b) => a - b);
@@ -41,3 +30,5 @@ export function peakPerMinute(times: readonly number[], start: number, end: numb
   }
   return peak;
 }
+
+export { seededRandom };

@@ -3,40 +3,16 @@
 // virtualised ConversationList / Timeline with the real stores) against the same row components rendered
 // for every item without virtualisation. The page is scripts/bench/renderer/page/ (built by
 // scripts/bench/renderer/build-page.ts into a temp folder per run).
-import { existsSync } from 'node:fs';
+import { CHROMIUM_ARGS, findChromium } from '../../test/support/chromium';
 import { type Browser, chromium } from 'playwright-core';
 import { type BuiltPage, buildPage } from './renderer/build-page';
 import type { FirstRender, Mode, RendererBenchGlobal, ScrollRun, Surface } from './renderer/protocol';
 import { median, percentile, round } from './stats';
 import type { Benchmark, RunResult, RunValues } from './types';
 
-// As test/e2e/support/harness.ts launches it (no calls home from a fresh profile).
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 const VIEWPORT = { width: 1280, height: 800 };
 /** px per frame: every frame shows rows the previous one did not. */
 const SCROLL_STEP = 2000;
-
-/** `$CHROMIUM_PATH`, else the first system Chromium found; or why there is none. */
-function findChromium(): { path: string } | { missing: string } {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv)
-    return existsSync(fromEnv)
-      ? { path: fromEnv }
-      : { missing: `CHROMIUM_PATH is set to ${fromEnv}, which does not exist` };
-  const found = CHROMIUM_CANDIDATES.find((candidate) => existsSync(candidate));
-  return found
-    ? { path: found }
-    : { missing: `no Chromium found (looked for ${CHROMIUM_CANDIDATES.join(', ')})` };
-}
 
 interface Measured {
   first: FirstRender;

@@ -1,3 +1,4 @@
+import { seededRandom } from '../support/seeded-random';
 import type { IncomingHttpHeaders } from 'node:http';
 
 export type ServerKind = 'app' | 'agent';
@@ -52,18 +53,6 @@ export type ResponseOverride = OverrideAction & {
 };
 
 const NO_FAULTS: FaultSettings = { errorRate: 0, latencyMs: 0, dropRate: 0 };
-
-/** mulberry32: a small seeded PRNG so fault runs are reproducible. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fault injection shared by the app server and every agent server. */
 export class Faults {

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { CHROMIUM_ARGS, findChromium } from '../support/chromium';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,9 +13,8 @@ import { createConversation, useSimulator, waitFor } from '../support/sim';
 
 const root = path.resolve(__dirname, '../..');
 const built = existsSync(path.join(root, 'out', 'renderer', 'index.html'));
-const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
-  existsSync(p),
-);
+const found = findChromium();
+const chromium = 'path' in found ? found.path : undefined;
 
 /** One bridge call over the socket, as a page would make it. */
 async function bridgeCall(port: number, token: string, channel: string, input?: unknown): Promise<unknown> {
@@ -75,13 +75,7 @@ describe('browser mode in a real browser', () => {
         chromium!,
         [
           '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          // No calls home from a fresh profile (the network here is closed; see toolchain-notes.md).
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
+          ...CHROMIUM_ARGS,
           `--user-data-dir=${path.join(dataDir, 'chromium-profile')}`,
           '--virtual-time-budget=5000',
           '--dump-dom',

@@ -2,22 +2,11 @@
 // (titles of varying length, every display status, activity spread over three months) and one long
 // timeline (user and agent messages, tool actions with thoughts, outputs from one line to hundreds of
 // lines, the longest ones folded by the row, a few cut at TIMELINE_TEXT_MAX, errors and pauses).
+import { seededRandom as random } from '../../../../test/support/seeded-random';
 import type { TrackedConversation } from '../../../../src/shared/live';
 import type { ServerView } from '../../../../src/shared/servers';
 import type { DisplayStatus } from '../../../../src/shared/status';
 import { TIMELINE_TEXT_MAX, type TimelineItem } from '../../../../src/shared/timeline';
-
-/** mulberry32: the same data on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
