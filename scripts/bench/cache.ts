@@ -190,8 +190,9 @@ export const cacheBench: Benchmark = {
       const deadline = Date.now() + 15_000;
       while (second.streams.streamState(conversationKey(ref)) !== 'live' && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 20));
+      // Event reads only: the socket's upgrade (/sockets/events/…) is the live connection, not a fetch.
       const eventRequests = sim.requests.filter(
-        (r) => r.server === 'agent' && r.path.includes('/events'),
+        (r) => r.server === 'agent' && r.path.includes('/events') && !r.path.includes('/sockets/'),
       ).length;
       const allRequests = sim.requests.length;
       await second.close();

@@ -1,5 +1,6 @@
 // Translation: `t('servers.addServer', { name })` looks the key up in the current language (English or
 // 简体中文, from Settings or the system) and fills `{name}` placeholders. Keys are checked by TypeScript.
+import { useCallback } from 'react';
 import { resolveLanguage } from '../../shared/settings';
 import { useSettingsStore } from '../stores/settings-store';
 import { en } from './en';
@@ -33,7 +34,8 @@ export function useLanguage(): UiLanguage {
 
 export function useT(): Translate {
   const language = useLanguage();
-  return (key, params) => translate(language, key, params);
+  // Stable while the language stays: memoised rows that take `t` as a prop re-render only when it changes.
+  return useCallback<Translate>((key, params) => translate(language, key, params), [language]);
 }
 
 /** "3 min ago" from an ISO time (or ms), in the current language. */
