@@ -14,7 +14,7 @@ import { MemoryLogger } from '../../src/main/logger';
 import { SystemEventEmitter } from '../../src/main/system-events';
 import { conversationKey, type TrackedConversation } from '../../src/shared/live';
 import { startSimulator } from '../../test/simulator/simulator';
-import type { Benchmark, RunResult } from './types';
+import { atMost, type Benchmark, type RunResult } from './types';
 
 const KB = 1024;
 
@@ -117,21 +117,21 @@ export const cacheBench: Benchmark = {
       label: 'Cold start → list answered from cache (10,000 conversations)',
       unit: 'ms',
       digits: 0,
-      goal: { text: '≤ 300 ms', on: 'median', met: (v) => v <= 300 },
+      goal: atMost(300, 'ms'),
     },
     {
       id: 'cache.reopen.ms',
       label: 'Re-open → timeline answered (5,000 cached events)',
       unit: 'ms',
       digits: 1,
-      goal: { text: '≤ 100 ms', on: 'median', met: (v) => v <= 100 },
+      goal: atMost(100, 'ms'),
     },
     {
       id: 'cache.reopen.requests',
       label: 'Re-open: event requests until live',
       unit: 'count',
       digits: 0,
-      goal: { text: '≤ 1', on: 'max', met: (v) => v <= 1 },
+      goal: atMost(1, '', 'max'),
     },
     { id: 'cache.size.list', label: 'Cache size: 10,000-conversation list', unit: 'KB', digits: 0 },
     { id: 'cache.size.events', label: 'Cache size: 5,000 events', unit: 'KB', digits: 0 },

@@ -6,7 +6,7 @@ import { messageText } from '../../test/simulator/events';
 import { startSimulator, type Simulator } from '../../test/simulator/simulator';
 import { sleep, startServices, until } from './main-services';
 import { percentile } from './stats';
-import type { Benchmark, RunResult } from './types';
+import { atMost, type Benchmark, NONE, type RunResult } from './types';
 
 const API_KEY = 'bench-outbox-key';
 
@@ -47,7 +47,7 @@ export const outbox: Benchmark = {
       label: 'Enqueue latency p99',
       unit: 'ms',
       digits: 2,
-      goal: { text: '≤ 10 ms', on: 'median', met: (v) => v <= 10 },
+      goal: atMost(10, 'ms'),
     },
     { id: 'outbox.drain.ms', label: 'Drain time', unit: 'ms', digits: 0 },
     { id: 'outbox.drain.requests', label: 'Drain requests (app + agent servers)', unit: 'count', digits: 0 },
@@ -56,21 +56,21 @@ export const outbox: Benchmark = {
       label: 'Drain 429 responses',
       unit: 'count',
       digits: 0,
-      goal: { text: '0', on: 'max', met: (v) => v === 0 },
+      goal: NONE,
     },
     {
       id: 'outbox.drain.duplicates',
       label: 'Drain duplicates',
       unit: 'count',
       digits: 0,
-      goal: { text: '0', on: 'max', met: (v) => v === 0 },
+      goal: NONE,
     },
     {
       id: 'outbox.drain.lost',
       label: 'Drain losses (not delivered)',
       unit: 'count',
       digits: 0,
-      goal: { text: '0', on: 'max', met: (v) => v === 0 },
+      goal: NONE,
     },
   ],
   async run(options): Promise<RunResult> {

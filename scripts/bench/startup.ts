@@ -9,7 +9,7 @@ import { startSimulator } from '../../test/simulator/simulator';
 import { procMemory } from './bundle';
 import { sleep } from './main-services';
 import { MB } from './stats';
-import type { Benchmark, RunResult } from './types';
+import { atMost, type Benchmark, type RunResult } from './types';
 import { startWebChild, webEntry } from './web-child';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -48,21 +48,21 @@ export const startup: Benchmark = {
       label: 'Start-up: process start → bridge answers',
       unit: 'ms',
       digits: 0,
-      goal: { text: '≤ 500 ms', on: 'median', met: (v) => v <= 500 },
+      goal: atMost(500, 'ms'),
     },
     {
       id: 'footprint.rss',
       label: 'Main-process RSS while tracking 1,000 conversations',
       unit: 'MB',
       digits: 0,
-      goal: { text: '≤ 150 MB', on: 'median', met: (v) => v <= 150 },
+      goal: atMost(150, 'MB'),
     },
     {
       id: 'footprint.rendererGzip',
       label: 'Renderer bundle, gzipped (js + css)',
       unit: 'kB',
       digits: 1,
-      goal: { text: '≤ 350 kB', on: 'median', met: (v) => v <= 350 },
+      goal: atMost(350, 'kB'),
     },
   ],
   async run(options): Promise<RunResult> {

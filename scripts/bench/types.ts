@@ -19,6 +19,14 @@ export interface Goal {
   met: (value: number, baseline: number | null) => boolean;
 }
 
+/** "≤ limit unit", on the median unless every run must keep it (`on: 'max'`). */
+export function atMost(limit: number, unit = '', on: Goal['on'] = 'median'): Goal {
+  return { text: `≤ ${limit}${unit ? ` ${unit}` : ''}`, on, met: (v) => v <= limit };
+}
+
+/** Bad events (429s, duplicates, losses): none in any run. */
+export const NONE: Goal = { text: '0', on: 'max', met: (v) => v === 0 };
+
 export interface RowSpec {
   id: string;
   label: string;

@@ -1,12 +1,11 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentEvent } from '../../src/main/api/schemas/agent-server';
 import type { TrackedConversation } from '../../src/shared/live';
+import { tempDir as sharedTempDir } from '../support/temp-dir';
 
-export async function tempDir(prefix = 'cache-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+export function tempDir(prefix = 'cache-'): ReturnType<typeof sharedTempDir> {
+  return sharedTempDir(prefix);
 }
 
 /** Every file under `root` (relative path → content). */

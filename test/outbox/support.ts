@@ -1,8 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { tempDir as sharedTempDir } from '../support/temp-dir';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { ConversationRef } from '../../src/shared/conversations';
 import type { OutboxItemView } from '../../src/shared/outbox';
 import { HttpClient, type RetryPolicy } from '../../src/main/api/http-client';
@@ -22,9 +20,8 @@ export const FAST_RETRY: RetryPolicy = {
 
 export const SERVER_ID = 'sim';
 
-export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'outbox-'));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+export function tempDir(): ReturnType<typeof sharedTempDir> {
+  return sharedTempDir('outbox-');
 }
 
 export function simServer(sim: Simulator, fetchImpl?: typeof fetch): OpenHandsServer {
