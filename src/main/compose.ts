@@ -105,6 +105,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   const streams = new StreamManager({
     resolverFor: (ref) => (refresh, signal) =>
       registry.get(ref.serverId).agent(ref.id, { refresh, ...(signal ? { signal } : {}) }),
+    historyFor: (ref) => (search) => registry.get(ref.serverId).appServerEvents(ref, search),
     logger,
   });
   const { outbox } = await Outbox.open(path.join(options.dataDir, 'outbox.jsonl'), {

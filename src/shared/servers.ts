@@ -6,6 +6,8 @@ import { z } from 'zod';
 export const SERVER_NAME_MAX = 80;
 export const API_KEY_MAX = 4096;
 export const BASE_URL_MAX = 2048;
+/** Longest organisation name kept (Cloud names are short; anything longer is cut, not refused). */
+export const ORG_NAME_MAX = 200;
 
 /** Where a server's API key lives. 'session': in main's memory for this run only. */
 export const KEY_STORAGES = ['keychain', 'session', 'none'] as const;
@@ -111,29 +113,86 @@ export const apiKeySchema = z.string({ error: textError('API key') }).transform(
   return key;
 });
 
-export const serverInputSchema = z.strictObject({
-  name: serverNameSchema,
-  baseUrl: baseUrlSchema,
-  apiKey: apiKeySchema.optional(),
+/**
+ * A Cloud organisation id as `X-Org-Id` takes it: a UUID in its usual 8-4-4-4-12 form, kept lower-case.
+ * (Cloud answers 400 for a malformed one, so it is refused here, before it is saved.)
+ */
+export const orgIdSchema = z.string({ error: textError('Organization') }).transform((value, ctx) => {
+  const id = value.trim().toLowerCase();
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
+    ctx.addIssue({ code: 'custom', message: 'Organization must be an organization id (a UUID).' });
+    return z.NEVER;
+  }
+  return id;
 });
+
+/**
+ * An organisation's name as Cloud reported it, kept for display only: control characters become spaces, it is
+ * trimmed and cut to ORG_NAME_MAX characters; an empty name is no name (null).
+ */
+export const orgNameSchema = z
+  .string({ error: textError('Organization name') })
+  .max(10 * ORG_NAME_MAX, { error: `Organization name must be at most ${10 * ORG_NAME_MAX} characters.` })
+  .transform((value): string | null => {
+    // eslint-disable-next-line no-control-regex -- as CONTROL_CHARS, every occurrence
+    const clean = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
+    return clean.length === 0 ? null : [...clean].slice(0, ORG_NAME_MAX).join('').trim();
+  });
+
+/** A name only makes sense with the organisation it names. */
+function orgNameNeedsId(
+  input: { orgId?: string | null; orgName?: string | null },
+  ctx: z.RefinementCtx,
+): void {
+  if (typeof input.orgName === 'string' && typeof input.orgId !== 'string')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['orgName'],
+      message: 'An organization name needs the organization id it belongs to.',
+    });
+}
+
+export const serverInputSchema = z
+  .strictObject({
+    name: serverNameSchema,
+    baseUrl: baseUrlSchema,
+    apiKey: apiKeySchema.optional(),
+    /** Cloud: the organisation this entry acts in (`X-Org-Id`); absent or null: the user's current one. */
+    orgId: orgIdSchema.nullable().optional(),
+    /** Its name, for display (the list row); only with `orgId`. */
+    orgName: orgNameSchema.nullable().optional(),
+  })
+  .superRefine(orgNameNeedsId);
 /** What the user enters to add a server (before validation). */
 export type ServerInput = z.input<typeof serverInputSchema>;
 /** A validated, normalised `ServerInput`. */
 export type ValidServerInput = z.output<typeof serverInputSchema>;
 
-export const serverUpdateSchema = z.strictObject({
-  name: serverNameSchema.optional(),
-  baseUrl: baseUrlSchema.optional(),
-  /** A string replaces the key, `null` removes it, absent leaves it as it is. */
-  apiKey: apiKeySchema.nullable().optional(),
-});
+export const serverUpdateSchema = z
+  .strictObject({
+    name: serverNameSchema.optional(),
+    baseUrl: baseUrlSchema.optional(),
+    /** A string replaces the key, `null` removes it, absent leaves it as it is. */
+    apiKey: apiKeySchema.nullable().optional(),
+    /**
+     * A UUID picks the organisation, `null` goes back to the user's current one, absent keeps it — unless
+     * the address changes: a different server's organisation ids mean nothing, so the choice is then cleared.
+     */
+    orgId: orgIdSchema.nullable().optional(),
+    /** The picked organisation's name (only with `orgId`); absent with a new `orgId`: no name. */
+    orgName: orgNameSchema.nullable().optional(),
+  })
+  .superRefine(orgNameNeedsId);
 export type ServerUpdate = z.input<typeof serverUpdateSchema>;
 export type ValidServerUpdate = z.output<typeof serverUpdateSchema>;
 
 /** Server ids: 128 random bits as 32 lower-case hex digits (a UUID v4 without dashes). */
 export const serverIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'Not a server id.');
 
-/** OpenHands Cloud lives on all-hands.dev (app.all-hands.dev and its other hosts); anything else is self-hosted. */
+/**
+ * OpenHands Cloud lives on all-hands.dev and openhands.dev (app.all-hands.dev and their other hosts, as the
+ * official client recognises them, docs/openhands-api.md §1); anything else is self-hosted.
+ */
 export function serverKind(baseUrl: string): ServerKind {
   let host: string;
   try {
@@ -141,7 +200,8 @@ export function serverKind(baseUrl: string): ServerKind {
   } catch {
     return 'self-hosted';
   }
-  return host.endsWith('.all-hands.dev') ? 'cloud' : 'self-hosted';
+  const cloud = ['all-hands.dev', 'openhands.dev'].some((d) => host === d || host.endsWith(`.${d}`));
+  return cloud ? 'cloud' : 'self-hosted';
 }
 
 /** A server as the renderer sees it. */
@@ -158,7 +218,27 @@ export interface ServerView {
    * enter it again. Always false while `keyStorage` is 'keychain' or 'session'.
    */
   sessionKeyLost: boolean;
+  /** Cloud: the organisation requests act in (`X-Org-Id`); null: the user's current one. */
+  orgId: string | null;
+  /** That organisation's name as Cloud last reported it (null: no org picked, or no name known). */
+  orgName: string | null;
 }
+
+/**
+ * `ServerView` as the bridge contract can check it (src/shared/bridge/contract.ts), kept here next to the
+ * type so the two cannot drift apart.
+ */
+export const serverViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  baseUrl: z.string(),
+  kind: z.enum(['self-hosted', 'cloud']),
+  keyStorage: z.enum(KEY_STORAGES),
+  hasKey: z.boolean(),
+  sessionKeyLost: z.boolean(),
+  orgId: z.string().nullable(),
+  orgName: z.string().nullable(),
+}) satisfies z.ZodType<ServerView>;
 
 /** Whether the OS keychain can hold keys right now; `message` is written for the user. */
 export type KeychainStatus =
@@ -184,12 +264,12 @@ export type AccountErrorCode = 'invalid-input' | 'not-found' | 'keychain-unavail
 
 /** One problem with one field, in words for the user. */
 export interface FieldProblem {
-  /** 'name', 'baseUrl', 'apiKey', or '' for the input as a whole. */
+  /** 'name', 'baseUrl', 'apiKey', 'orgId', 'orgName', or '' for the input as a whole. */
   field: string;
   message: string;
 }
 
-const FIELDS: ReadonlySet<string> = new Set(['name', 'baseUrl', 'apiKey']);
+const FIELDS: ReadonlySet<string> = new Set(['name', 'baseUrl', 'apiKey', 'orgId', 'orgName']);
 
 /**
  * Turns zod issues into one plain-language problem per field. Field messages come from the schemas above;

@@ -120,7 +120,9 @@ export function displayStatus(input: StatusInput): DisplayStatus {
 }
 
 export function summaryStatus(summary: ConversationSummary): DisplayStatus {
-  if (summary.sandboxStatus !== null || summary.executionStatus !== null)
+  // A V1 row read through the V0 list carries only V0 states; a V1 row with neither state is 'unknown'.
+  const v1States = summary.sandboxStatus !== null || summary.executionStatus !== null;
+  if (v1States || (summary.version === 'V1' && summary.legacyStatus === null))
     return displayStatus({
       version: 'V1',
       sandboxStatus: summary.sandboxStatus,

@@ -16,6 +16,12 @@ export const TIMELINE_KINDS = [
   'rejection',
   /** The user paused the agent. */
   'pause',
+  /** The user interrupted the agent mid-step (agent server ≥ 1.23, Stop). */
+  'interrupt',
+  /** An ACP agent's tool call (one row per call, updated in place as it progresses). */
+  'tool-call',
+  /** A hook (PreToolUse, PostToolUse …) ran; it may have blocked the action. */
+  'hook',
   /** An event this build does not know how to show: its kind is kept as the title. */
   'other',
 ] as const;
@@ -43,8 +49,23 @@ export const timelineItemSchema = z.object({
   risk: z.string().nullable(),
   /** `text` was cut at TIMELINE_TEXT_MAX. */
   truncated: z.boolean(),
+  /**
+   * Items with the same group are one row: a later one replaces the earlier in place (an ACP tool call's
+   * updates share `tool-call:<tool_call_id>`). Absent for ordinary items.
+   */
+  group: z.string().optional(),
+  /** The newest event merged into this item (for grouped items: which update is the latest). */
+  updatedAt: z.string().optional(),
+  /** A tool call's state (pending, in_progress, completed, failed) or a hook's (ok, blocked, failed). */
+  status: z.string().nullable().optional(),
 });
 export type TimelineItem = z.output<typeof timelineItemSchema>;
+
+/** The later of two items of one group, kept at the earlier one's place (its id and time). */
+export function mergeGrouped(held: TimelineItem, next: TimelineItem): TimelineItem {
+  if ((next.updatedAt ?? next.timestamp) < (held.updatedAt ?? held.timestamp)) return held;
+  return { ...next, id: held.id, timestamp: held.timestamp };
+}
 
 /** The live socket's state for the conversation on screen; `unsupported` for V0 (no agent socket). */
 export const TIMELINE_LIVE_STATES = [

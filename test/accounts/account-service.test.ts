@@ -64,6 +64,8 @@ describe('AccountService basics', () => {
         keyStorage: 'none',
         hasKey: false,
         sessionKeyLost: false,
+        orgId: null,
+        orgName: null,
       },
       {
         id: cloud.id,
@@ -73,6 +75,8 @@ describe('AccountService basics', () => {
         keyStorage: 'none',
         hasKey: false,
         sessionKeyLost: false,
+        orgId: null,
+        orgName: null,
       },
     ]);
     expect(local.id).not.toBe(cloud.id);
@@ -213,6 +217,114 @@ describe('loading servers.json', () => {
   });
 });
 
+describe('Cloud organisations', () => {
+  const orgA = '0b5f2c1e-7a3d-4c9b-8e6f-1a2b3c4d5e6f';
+  const orgB = '9c8d7e6f-5a4b-4c3d-9e2f-1a0b9c8d7e6f';
+  const savedFile = async (): Promise<{ servers: Record<string, unknown>[] }> =>
+    JSON.parse(await readFile(settingsPath, 'utf8')) as { servers: Record<string, unknown>[] };
+
+  it('a servers.json from before organisations loads, and stays without them when saved again', async () => {
+    await writeFile(
+      settingsPath,
+      JSON.stringify({
+        version: 1,
+        servers: [{ id: id1, name: 'Cloud', baseUrl: 'https://app.all-hands.dev', keyStorage: 'none' }],
+      }),
+    );
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    expect(accounts.loadProblem).toBeNull();
+    expect(accounts.list()).toEqual([
+      expect.objectContaining({ id: id1, kind: 'cloud', orgId: null, orgName: null }),
+    ]);
+    expect(accounts.orgId(id1)).toBeNull();
+    await accounts.update(id1, { name: 'Renamed' });
+    expect((await savedFile()).servers).toEqual([
+      { id: id1, name: 'Renamed', baseUrl: 'https://app.all-hands.dev', keyStorage: 'none' },
+    ]);
+  });
+
+  it('keeps the picked organisation and its name in servers.json, across restarts', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    const view = await accounts.add({
+      name: 'Cloud',
+      baseUrl: 'https://app.all-hands.dev',
+      orgId: orgA.toUpperCase(),
+      orgName: 'Acme',
+    });
+    expect(view).toMatchObject({ orgId: orgA, orgName: 'Acme' });
+    expect(accounts.orgId(view.id)).toBe(orgA);
+    expect((await savedFile()).servers[0]).toMatchObject({ orgId: orgA, orgName: 'Acme' });
+    const reopened = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    expect(reopened.loadProblem).toBeNull();
+    expect(reopened.list()).toEqual(accounts.list());
+    expect(reopened.orgId(view.id)).toBe(orgA);
+    expect(reopened.orgId(id2)).toBeNull(); // no such server
+  });
+
+  it('changes, keeps, clears the organisation; a new address clears it unless one is given', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    const { id } = await accounts.add({ name: 'C', baseUrl: 'https://app.all-hands.dev' });
+    expect(accounts.orgId(id)).toBeNull();
+
+    expect(await accounts.update(id, { orgId: orgA, orgName: 'Acme' })).toMatchObject({
+      orgId: orgA,
+      orgName: 'Acme',
+    });
+    // The getter follows at once (the registry reads it at each request).
+    expect(accounts.orgId(id)).toBe(orgA);
+    // Other changes keep it; the same id without a name keeps the known name; another id without one has none.
+    expect(await accounts.update(id, { name: 'C2' })).toMatchObject({ orgId: orgA, orgName: 'Acme' });
+    expect(await accounts.update(id, { orgId: orgA })).toMatchObject({ orgId: orgA, orgName: 'Acme' });
+    expect(await accounts.update(id, { orgId: orgB })).toMatchObject({ orgId: orgB, orgName: null });
+    expect((await savedFile()).servers[0]).toEqual(expect.objectContaining({ orgId: orgB }));
+    expect((await savedFile()).servers[0]).not.toHaveProperty('orgName');
+
+    expect(await accounts.update(id, { orgId: null })).toMatchObject({ orgId: null, orgName: null });
+    expect((await savedFile()).servers[0]).not.toHaveProperty('orgId');
+    expect(accounts.orgId(id)).toBeNull();
+
+    await accounts.update(id, { orgId: orgA, orgName: 'Acme' });
+    expect(await accounts.update(id, { baseUrl: 'https://app.all-hands.dev/' })).toMatchObject({
+      orgId: orgA, // the same address after normalising: nothing changed
+    });
+    expect(await accounts.update(id, { baseUrl: 'https://staging.all-hands.dev' })).toMatchObject({
+      orgId: null,
+      orgName: null,
+    });
+    expect(
+      await accounts.update(id, { baseUrl: 'https://app.all-hands.dev', orgId: orgB, orgName: 'Beta' }),
+    ).toMatchObject({ orgId: orgB, orgName: 'Beta' });
+  });
+
+  it('rejects a malformed organisation id next to the field and changes nothing', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    const added = await rejection(
+      accounts.add({ name: 'C', baseUrl: 'https://app.all-hands.dev', orgId: 'acme' }),
+    );
+    expect(added).toMatchObject({
+      code: 'invalid-input',
+      problems: [{ field: 'orgId', message: 'Organization must be an organization id (a UUID).' }],
+    });
+    expect(accounts.list()).toEqual([]);
+    const { id } = await accounts.add({ name: 'C', baseUrl: 'https://app.all-hands.dev', orgId: orgA });
+    const updated = await rejection(accounts.update(id, { orgId: `${orgA}0`, name: 'New' }));
+    expect(updated).toMatchObject({ code: 'invalid-input', problems: [{ field: 'orgId' }] });
+    expect(accounts.list()[0]).toMatchObject({ name: 'C', orgId: orgA });
+  });
+
+  it('a stored organisation id that is not a UUID makes the file unreadable, like any bad field', async () => {
+    const content = JSON.stringify({
+      version: 1,
+      servers: [{ id: id1, name: 'C', baseUrl: 'https://app.all-hands.dev', keyStorage: 'none', orgId: 'x' }],
+    });
+    await writeFile(settingsPath, content);
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    expect(accounts.list()).toEqual([]);
+    expect(accounts.loadProblem).toMatchObject({ kind: 'corrupt' });
+    if (accounts.loadProblem?.kind === 'corrupt') expect(accounts.loadProblem.detail).toMatch(/orgId/);
+  });
+});
+
 describe('without a keychain', () => {
   it('reports the keychain as unavailable, in plain words', async () => {
     const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
@@ -265,6 +377,8 @@ describe('without a keychain', () => {
         keyStorage: 'none',
         hasKey: false,
         sessionKeyLost: true,
+        orgId: null,
+        orgName: null,
       },
     ]);
     expect(await second.getApiKey(id)).toBeNull();

@@ -82,6 +82,8 @@ describe('AccountService with the real keychain', () => {
       keyStorage: 'keychain',
       hasKey: true,
       sessionKeyLost: false,
+      orgId: null,
+      orgName: null,
     });
     expect(view.id).toMatch(/^[0-9a-f]{32}$/);
     expect(await keychain.get(view.id)).toBe(key);

@@ -169,3 +169,64 @@ describe('ServerUpdate', () => {
     expect(problemsOf({ baseUrl: 'http://u:p@h' }, serverUpdateSchema)[0]?.field).toBe('baseUrl');
   });
 });
+
+describe('Cloud organisation', () => {
+  const org = '0b5f2c1e-7a3d-4c9b-8e6f-1a2b3c4d5e6f';
+
+  it('takes a UUID (kept lower-case) or null, with an optional name', () => {
+    expect(
+      serverInputSchema.parse({
+        name: 'x',
+        baseUrl: 'http://h',
+        orgId: ` ${org.toUpperCase()} `,
+        orgName: 'Acme',
+      }),
+    ).toEqual({ name: 'x', baseUrl: 'http://h', orgId: org, orgName: 'Acme' });
+    expect(serverInputSchema.parse({ name: 'x', baseUrl: 'http://h', orgId: null })).toEqual({
+      name: 'x',
+      baseUrl: 'http://h',
+      orgId: null,
+    });
+    expect(serverUpdateSchema.parse({ orgId: org })).toEqual({ orgId: org });
+    expect(serverUpdateSchema.parse({ orgId: null, orgName: null })).toEqual({ orgId: null, orgName: null });
+  });
+
+  it.each([
+    'not-a-uuid',
+    '',
+    org.replaceAll('-', ''),
+    `{${org}}`,
+    `urn:uuid:${org}`,
+    `${org}x`,
+    '0b5f2c1e-7a3d-4c9b-8e6f-1a2b3c4d5e6g',
+  ])('rejects the organization id %j next to the field', (orgId) => {
+    expect(problemsOf({ name: 'x', baseUrl: 'http://h', orgId })).toEqual([
+      { field: 'orgId', message: 'Organization must be an organization id (a UUID).' },
+    ]);
+    expect(problemsOf({ orgId }, serverUpdateSchema)).toEqual([
+      { field: 'orgId', message: 'Organization must be an organization id (a UUID).' },
+    ]);
+  });
+
+  it('rejects an id that is not text, and a name without its id', () => {
+    expect(problemsOf({ name: 'x', baseUrl: 'http://h', orgId: 42 })).toEqual([
+      { field: 'orgId', message: 'Organization must be text.' },
+    ]);
+    expect(problemsOf({ name: 'x', baseUrl: 'http://h', orgName: 'Acme' })).toEqual([
+      { field: 'orgName', message: 'An organization name needs the organization id it belongs to.' },
+    ]);
+    expect(problemsOf({ orgId: null, orgName: 'Acme' }, serverUpdateSchema)).toEqual([
+      { field: 'orgName', message: 'An organization name needs the organization id it belongs to.' },
+    ]);
+  });
+
+  it('keeps a name from Cloud for display: control characters become spaces, long ones are cut', () => {
+    const name = (orgName: string) => serverUpdateSchema.parse({ orgId: org, orgName }).orgName;
+    expect(name('  Acme\nLabs\u0000 ')).toBe('Acme Labs');
+    expect(name('\t \n')).toBeNull();
+    expect(name('组'.repeat(250))).toBe('组'.repeat(200));
+    expect(problemsOf({ orgId: org, orgName: 'x'.repeat(2001) }, serverUpdateSchema)[0]?.field).toBe(
+      'orgName',
+    );
+  });
+});

@@ -16,7 +16,7 @@ import {
   type TestServer,
 } from './support';
 
-const LIST = '/api/conversations';
+const LIST = '/api/v1/app-conversations/search';
 const BATCH = '/api/v1/app-conversations';
 const MB = 1e6;
 
@@ -40,10 +40,10 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
   describe('offline', () => {
     it('a server that went offline: offline, naming the host, after the read was retried', async () => {
       const s = server();
-      await s.app.listLegacy(); // a pooled keep-alive connection exists
+      await s.app.searchConversations({}); // a pooled keep-alive connection exists
       await sim().goOffline();
       const started = Date.now();
-      const error = await expectKind(s.app.listLegacy(), 'offline');
+      const error = await expectKind(s.app.searchConversations({}), 'offline');
       expect(error.message).toContain(host());
       // Generous bound (CI load): the point is that it did not wait for long retries.
       expect(Date.now() - started).toBeLessThan(10_000);
@@ -51,7 +51,10 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
 
     it('a closed port: offline, "connection refused"', async () => {
       const port = await closedPort();
-      const error = await expectKind(makeServer(`http://127.0.0.1:${port}`).app.config(), 'offline');
+      const error = await expectKind(
+        makeServer(`http://127.0.0.1:${port}`).app.searchConversations({}),
+        'offline',
+      );
       expect(error.message).toContain(`127.0.0.1:${port}`);
       expect(error.message).toContain('connection refused');
     });
@@ -59,7 +62,7 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
     it('a connection reset mid-body: offline; the read is retried `attempts` times', async () => {
       sim().faults.override({ path: LIST, kind: 'resetMidBody' });
       const from = sim().requests.length;
-      const error = await expectKind(server().app.listLegacy(), 'offline');
+      const error = await expectKind(server().app.searchConversations({}), 'offline');
       expect(error.message).toContain('broke off the response');
       const log = since(sim(), from);
       expect(log).toHaveLength(FAST_RETRY.attempts);
@@ -68,7 +71,7 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
 
     it('a reset before any answer: offline', async () => {
       sim().faults.override({ path: LIST, kind: 'reset' });
-      await expectKind(server().app.listLegacy(), 'offline');
+      await expectKind(server().app.searchConversations({}), 'offline');
     });
   });
 
@@ -108,14 +111,14 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
       status: 403,
       body: { error: 'EmailNotVerifiedError' },
     });
-    const error = await expectKind(server().app.listLegacy(), 'forbidden');
+    const error = await expectKind(server().app.searchConversations({}), 'forbidden');
     expect(error.status).toBe(403);
     expect(error.message).toContain('EmailNotVerifiedError');
   });
 
-  it('not-found: a real 404 (events of an unknown V0 conversation), not retried', async () => {
+  it('not-found: a real 404 (renaming an unknown conversation), not retried', async () => {
     const from = sim().requests.length;
-    const error = await expectKind(server().app.legacyEvents('nosuchconversation'), 'not-found');
+    const error = await expectKind(server().app.rename(randomHex(), 'No such'), 'not-found');
     expect(error.status).toBe(404);
     expect(since(sim(), from)).toHaveLength(1);
   });
@@ -124,7 +127,7 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
     sim().faults.burst429(1, 60);
     const from = sim().requests.length;
     const started = Date.now();
-    const error = await expectKind(server().app.listLegacy(), 'rate-limited');
+    const error = await expectKind(server().app.searchConversations({}), 'rate-limited');
     expect(Date.now() - started).toBeLessThan(10_000); // not the 60 s the server asked for
     expect(error.retryAfterMs).toBe(60_000);
     expect(error.toInfo()).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterMs: 60_000 });
@@ -136,7 +139,7 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
     it('a GET is tried `attempts` times, then server-error', async () => {
       sim().faults.set('app', { errorRate: 1 });
       const from = sim().requests.length;
-      const error = await expectKind(server().app.listLegacy(), 'server-error');
+      const error = await expectKind(server().app.searchConversations({}), 'server-error');
       expect(error.status).toBe(500);
       const log = since(sim(), from);
       expect(log).toHaveLength(FAST_RETRY.attempts);
@@ -147,23 +150,28 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
       sim().faults.set('app', { errorRate: 1 });
       const from = sim().requests.length;
       await expectKind(server().app.startConversation({ initialMessage: 'once only' }), 'server-error');
-      await expectKind(server().app.createLegacy({ initialMessage: 'once only' }), 'server-error');
+      await expectKind(server().app.rename(randomHex(), 'once only'), 'server-error');
       const log = since(sim(), from);
-      expect(log.map((e) => `${e.method} ${e.path}`)).toEqual([`POST ${BATCH}`, `POST ${LIST}`]);
+      expect(log.map((e) => e.method)).toEqual(['POST', 'PATCH']);
     });
   });
 
   describe('invalid-response', () => {
     it('malformed JSON sent as application/json', async () => {
       sim().faults.override({ path: LIST, kind: 'raw', body: '{"results": [{"conversation_id": ' });
-      const error = await expectKind(server().app.listLegacy(), 'invalid-response');
+      const error = await expectKind(server().app.searchConversations({}), 'invalid-response');
       expect(error.message).toContain('malformed JSON');
     });
 
-    it('wrong types: a batch get answering [{"id": 5}]', async () => {
+    it('wrong types: a batch get answering [{"id": 5}] reads that row as unreadable, not as gone', async () => {
       sim().faults.override({ path: BATCH, method: 'GET', kind: 'raw', body: '[{"id": 5}]' });
+      expect(await server().getConversations([randomHex()])).toEqual([undefined]);
+    });
+
+    it('wrong types: a batch that is not a list at all', async () => {
+      sim().faults.override({ path: BATCH, method: 'GET', kind: 'raw', body: '{"items": []}' });
       const error = await expectKind(server().getConversations([randomHex()]), 'invalid-response');
-      expect(error.message).toContain('0.id');
+      expect(error.message).toContain('expected array');
     });
 
     it('an HTML page where JSON was expected', async () => {
@@ -173,14 +181,14 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
         body: '<html><body>502 Bad Gateway</body></html>',
         contentType: 'text/html',
       });
-      await expectKind(server().app.listLegacy(), 'invalid-response');
+      await expectKind(server().app.searchConversations({}), 'invalid-response');
     });
 
     it('a 50 MB response is refused without buffering it (RSS grows < 30 MB)', async () => {
       sim().faults.override({ path: LIST, kind: 'huge', bytes: 50 * 1024 * 1024 });
       const s = server();
       const { result: error, growth } = await peakRssGrowth(() =>
-        expectKind(s.app.listLegacy(), 'invalid-response'),
+        expectKind(s.app.searchConversations({}), 'invalid-response'),
       );
       expect(error.message).toContain('larger than 16 MB');
       expect(growth, `RSS grew by ${Math.round(growth / MB)} MB`).toBeLessThan(30 * MB);
@@ -234,7 +242,7 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 50);
       const started = Date.now();
-      await expectKind(server().app.listLegacy({}, controller.signal), 'aborted');
+      await expectKind(server().app.searchConversations({}, controller.signal), 'aborted');
       expect(Date.now() - started).toBeLessThan(10_000); // not the hang
     });
 
@@ -242,7 +250,7 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
       const controller = new AbortController();
       controller.abort();
       const from = sim().requests.length;
-      await expectKind(server().app.listLegacy({}, controller.signal), 'aborted');
+      await expectKind(server().app.searchConversations({}, controller.signal), 'aborted');
       expect(since(sim(), from)).toEqual([]);
     });
 
@@ -252,7 +260,7 @@ describe('the error taxonomy over real HTTP (self-hosted simulator)', () => {
       const slow = makeServer(sim().url, { retry: { ...FAST_RETRY, baseDelayMs: 2000, maxDelayMs: 2000 } });
       const from = sim().requests.length;
       setTimeout(() => controller.abort(), 100);
-      await expectKind(slow.app.listLegacy({}, controller.signal), 'aborted');
+      await expectKind(slow.app.searchConversations({}, controller.signal), 'aborted');
       expect(since(sim(), from)).toHaveLength(1);
     });
   });
@@ -304,7 +312,7 @@ describe('unauthorized and key hygiene (Cloud simulator)', () => {
   });
 
   it('no key at all: unauthorized', async () => {
-    await expectKind(makeServer(sim().url).app.listLegacy(), 'unauthorized');
+    await expectKind(makeServer(sim().url).app.searchConversations({}), 'unauthorized');
   });
 
   it('no error message of any kind contains the API key', async () => {
@@ -319,17 +327,19 @@ describe('unauthorized and key hygiene (Cloud simulator)', () => {
       }
     };
     for (const status of [400, 403, 404, 409, 422, 500, 503]) {
-      sim().faults.override({ path: LIST, kind: 'status', status, times: 1 });
-      await collect(server.app.createLegacy({}));
+      sim().faults.override({ path: BATCH, kind: 'status', status, times: 1 });
+      await collect(server.app.startConversation({}));
     }
-    sim().faults.override({ path: LIST, kind: 'raw', body: '{', times: 1 });
-    await collect(server.app.createLegacy({}));
-    sim().faults.override({ path: LIST, kind: 'reset', times: 1 });
-    await collect(server.app.createLegacy({}));
+    sim().faults.override({ path: BATCH, kind: 'raw', body: '{', times: 1 });
+    await collect(server.app.startConversation({}));
+    sim().faults.override({ path: BATCH, kind: 'reset', times: 1 });
+    await collect(server.app.startConversation({}));
     sim().faults.burst429(1, 120);
-    await collect(makeServer(sim().url, { key: KEY }).app.listLegacy());
-    await collect(server.app.legacyEvents('missing'));
-    await collect(makeServer(`http://127.0.0.1:${await closedPort()}`, { key: KEY }).app.listLegacy());
+    await collect(makeServer(sim().url, { key: KEY }).app.searchConversations({}));
+    await collect(server.app.rename(randomHex(), 'missing'));
+    await collect(
+      makeServer(`http://127.0.0.1:${await closedPort()}`, { key: KEY }).app.searchConversations({}),
+    );
     expect(new Set(errors.map((e) => e.kind)).size).toBeGreaterThanOrEqual(8);
     for (const error of errors) {
       expect(error.message).not.toContain(KEY);
@@ -347,7 +357,10 @@ describe('unauthorized and key hygiene (Cloud simulator)', () => {
       status: 401,
       body: { detail: `Unknown API key ${KEY}` },
     });
-    const error = await expectApiError(makeServer(sim().url, { key: KEY }).app.listLegacy(), 'unauthorized');
+    const error = await expectApiError(
+      makeServer(sim().url, { key: KEY }).app.searchConversations({}),
+      'unauthorized',
+    );
     expect(error.message).not.toContain(KEY);
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferProgress } from '../../src/main/api/file-transfer';
 import type { ConversationRef } from '../../src/shared/conversations';
 import { useSimulator, waitFor } from '../support/sim';
-import { DEFAULT_AGENT_VERSION, type Simulator } from '../simulator/simulator';
+import { DEFAULT_AGENT_VERSIONS, type Simulator } from '../simulator/simulator';
 import { expectApiError, makeServer, peakRssGrowth, since, type TestServer } from './support';
 
 const MiB = 1024 * 1024;
@@ -43,7 +43,7 @@ const REMOTE = '/workspace/project/data/random.bin';
 const ENCODED = encodeURIComponent(REMOTE);
 
 describe.each([
-  { version: DEFAULT_AGENT_VERSION, form: 'query' },
+  { version: DEFAULT_AGENT_VERSIONS.current, form: 'query' },
   { version: '1.3.0', form: 'path' },
   { version: '1.20.0', form: 'query' },
 ] as const)('V1 upload and download with agent server $version ($form form)', ({ version, form }) => {
@@ -134,7 +134,7 @@ describe('remote path checks on a cold client', () => {
 });
 
 describe('V0 uploads (legacy server)', () => {
-  const sim = useSimulator({ stepMs: 5, v1Enabled: false });
+  const sim = useSimulator({ stepMs: 5, profile: 'legacy', v1Enabled: false });
   let server: TestServer;
   let ref: ConversationRef;
   beforeAll(async () => {

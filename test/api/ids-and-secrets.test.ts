@@ -106,7 +106,9 @@ describe('ids are checked before they reach a URL', () => {
       expect(entry.url.toLowerCase()).not.toContain(dashedOf(created.id));
     }
     expect(log.some((e) => e.url === `/api/v1/app-conversations?ids=${created.id}`)).toBe(true);
-    expect(log.some((e) => e.method === 'PATCH' && e.path === `/api/conversations/${created.id}`)).toBe(true);
+    expect(
+      log.some((e) => e.method === 'PATCH' && e.path === `/api/v1/app-conversations/${created.id}`),
+    ).toBe(true);
     expect(log.some((e) => e.method === 'POST' && e.path === `/api/conversations/${created.id}/events`)).toBe(
       true,
     );
@@ -136,7 +138,7 @@ describe('the Cloud key and session keys stay where they belong', () => {
     const ref = await server.createConversation({ initialMessage: 'First task' });
     remember();
     summaries.push(...(await server.listConversations()).items);
-    summaries.push(...(await server.getConversations([ref.id])).filter((s) => s !== null));
+    summaries.push(...(await server.getConversations([ref.id])).filter((s) => s != null));
     await waitFor(
       async () => (await server.getConversations([ref.id]))[0]?.executionStatus === 'finished',
       5000,
@@ -157,7 +159,7 @@ describe('the Cloud key and session keys stay where they belong', () => {
     await server.download(ref, '/workspace/a.txt', join(scratch, 'b.txt'));
     await server.rename(ref, 'Renamed');
     await server.pauseSandbox(ref);
-    summaries.push(...(await server.getConversations([ref.id])).filter((s) => s !== null));
+    summaries.push(...(await server.getConversations([ref.id])).filter((s) => s != null));
     await server.resumeSandbox(ref);
     await waitFor(
       async () => (await server.getConversations([ref.id]))[0]?.sandboxStatus === 'RUNNING',

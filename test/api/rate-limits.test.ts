@@ -35,9 +35,9 @@ describe('429 handling (self-hosted simulator, limiter off, injected 429s)', () 
     sim().faults.burst429(3, 1);
     const from = sim().requests.length;
     const started = Date.now();
-    const page = await server.app.listLegacy();
+    const page = await server.app.searchConversations({});
     const elapsed = Date.now() - started;
-    expect(page.results).toBeInstanceOf(Array);
+    expect(page.items).toBeInstanceOf(Array);
 
     const log = since(sim(), from);
     expect(log.map((e) => e.status)).toEqual([429, 429, 429, 200]);
@@ -51,10 +51,10 @@ describe('429 handling (self-hosted simulator, limiter off, injected 429s)', () 
     const server = makeServer(sim().url);
     sim().faults.burst429(1, 1);
     const from = sim().requests.length;
-    const first = server.app.listLegacy();
+    const first = server.app.searchConversations({});
     const limited = await waitFor(() => since(sim(), from).find((e) => e.status === 429), 2000, 'the 429');
     await pause(30); // the client has read the 429 and blocked its budget
-    const ten = Array.from({ length: 10 }, () => server.app.listLegacy());
+    const ten = Array.from({ length: 10 }, () => server.app.searchConversations({}));
     const results = await Promise.all([first, ...ten]);
     expect(results).toHaveLength(11);
 
@@ -67,14 +67,16 @@ describe('429 handling (self-hosted simulator, limiter off, injected 429s)', () 
 
   // Regression guard, fixed bug (openhands-server.ts detect): capabilities are cached only once detection finishes, and a detection
   // in flight is not shared, so N concurrent first calls (listConversations, createConversation) each send
-  // their own GET /api/options/config + V1 probe: 3N requests instead of N + 2, all spent from the budget.
+  // their own detection requests (today: the V1 probe + the web-client config), all spent from the budget.
   it('concurrent first calls share one detection', async () => {
     const server = makeServer(sim().url);
     const from = sim().requests.length;
     await Promise.all(Array.from({ length: 5 }, () => server.listConversations()));
     const log = since(sim(), from);
-    expect(log.filter((e) => e.path === '/api/options/config')).toHaveLength(1);
-    expect(log.filter((e) => e.path === '/api/v1/app-conversations/count')).toHaveLength(1);
+    expect(log.filter((e) => e.path === '/api/v1/web-client/config')).toHaveLength(1);
+    // one probe (limit=1) plus the five listings themselves
+    expect(log.filter((e) => /\/search\?limit=1$/.test(e.url))).toHaveLength(1);
+    expect(log.filter((e) => e.path === '/api/v1/app-conversations/search')).toHaveLength(6);
   });
 });
 

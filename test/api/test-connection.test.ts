@@ -48,14 +48,13 @@ describe('testConnection', () => {
       expect(report.summary).toContain(new URL(agentOrigin).host);
     });
 
-    // Regression guard, fixed bug (test-connection.ts): an agent server answers /api/options/config with 401 {"detail":"Unauthorized"}
-    // (its session-key guard covers /api/*), which testConnection takes for a self-hosted app server with
-    // SESSION_API_KEY: the user is told to enter a SESSION_API_KEY instead of being told the URL is a sandbox's
-    // agent server, not an OpenHands server (it could tell by GET /server_info: "OpenHands Agent Server").
-    it('says the URL is not an OpenHands (app) server rather than asking for SESSION_API_KEY', async () => {
+    // Regression guard, fixed bug (test-connection.ts): an agent server's 401/404 on the app-server routes
+    // was taken for a self-hosted app server with SESSION_API_KEY; it says who it is on GET /server_info.
+    it('says plainly that the URL is a bare agent server, rather than asking for SESSION_API_KEY', async () => {
       const report = await testConnection(makeServer(agentOrigin), false);
       expect(report.summary).not.toContain('SESSION_API_KEY');
-      expect(report.summary).toContain('does not look like an OpenHands server');
+      expect(report.summary).toContain('is a bare OpenHands agent server (openhands-agent-server)');
+      expect(report.summary).toContain("use the app server's URL");
     });
   });
 
@@ -120,7 +119,7 @@ describe('testConnection', () => {
   });
 
   describe('a legacy server (ENABLE_V1=0)', () => {
-    const sim = useSimulator({ stepMs: 5, v1Enabled: false });
+    const sim = useSimulator({ stepMs: 5, profile: 'legacy', v1Enabled: false });
 
     it('OK with v1Available false and no agent version', async () => {
       const report = await testConnection(makeServer(sim().url), false);
@@ -147,6 +146,53 @@ describe('testConnection', () => {
       const report = await testConnection(makeServer(sim().url), false);
       expect(report).toMatchObject({ ok: true, v1Available: true, agentServerVersion: '1.17.2' });
       expect(report.summary).toContain('agent server 1.17.2');
+    });
+  });
+
+  describe("today's routes only (current profile)", () => {
+    const sim = useSimulator({ stepMs: 5 });
+
+    it('detects V1 and the app mode without a V0 or /api/options request', async () => {
+      sim().clearRequests();
+      const server = makeServer(sim().url);
+      const report = await testConnection(server, false);
+      expect(report).toMatchObject({ ok: true, authenticated: true, appMode: 'oss', v1Available: true });
+      expect((await server.detect()).legacyRoutes).toBe(false);
+      const paths = sim()
+        .requests.filter((r) => r.server === 'app')
+        .map((r) => r.path);
+      expect(paths).toContain('/api/v1/app-conversations/search');
+      expect(paths).toContain('/api/v1/web-client/config');
+      expect(paths.filter((p) => /^\/api\/(options|conversations)(\/|$)/.test(p))).toEqual([]);
+    });
+  });
+
+  describe('a server from before the V0 removal with V1 on (legacy profile)', () => {
+    const sim = useSimulator({ stepMs: 5, profile: 'legacy' });
+
+    it('connects over V1 and keeps using the V0 rename and delete it has', async () => {
+      const server = makeServer(sim().url);
+      const report = await testConnection(server, false);
+      expect(report).toMatchObject({ ok: true, v1Available: true });
+      expect(await server.detect()).toMatchObject({ v1: true, legacyRoutes: true, appMode: 'oss' });
+    });
+  });
+
+  describe('a web app answering every path with its page (an SPA fallback)', () => {
+    let spa: Awaited<ReturnType<typeof startHttpServer>>;
+    beforeAll(async () => {
+      spa = await startHttpServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<!doctype html><html><body><div id="root"></div></body></html>');
+      });
+    });
+    afterAll(() => spa.close());
+
+    it('is not taken for OpenHands', async () => {
+      const report = await testConnection(makeServer(spa.url), false);
+      expect(report).toMatchObject({ ok: false, reachable: true, authenticated: null });
+      expect(report.summary).toContain('does not look like an OpenHands server');
+      expect(report.problem?.kind).toBe('invalid-response');
     });
   });
 });

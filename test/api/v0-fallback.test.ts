@@ -5,7 +5,7 @@ import { useSimulator, waitFor } from '../support/sim';
 import { expectApiError, HEX32, makeServer, since, type TestServer } from './support';
 
 describe('a legacy server without the V1 API (ENABLE_V1=0)', () => {
-  const sim = useSimulator({ stepMs: 5, v1Enabled: false });
+  const sim = useSimulator({ stepMs: 5, profile: 'legacy', v1Enabled: false });
   let server: TestServer;
   let ref: ConversationRef;
   /** Index in the request log right after detection: from there on, only V0 routes. */
@@ -34,9 +34,10 @@ describe('a legacy server without the V1 API (ENABLE_V1=0)', () => {
   it('detect() finds no V1 API and logs that it falls back', async () => {
     const caps = await server.detect();
     expect(caps).toMatchObject({ appMode: 'oss', v1: false });
+    // Today's probe first (no V1: 404), then the V0 config route such servers still have.
     expect(sim().requests.map((e) => `${e.path} ${e.status}`)).toEqual([
+      '/api/v1/app-conversations/search 404',
       '/api/options/config 200',
-      '/api/v1/app-conversations/count 404',
     ]);
     expect(server.log.lines.some((l) => l.includes('legacy V0 API'))).toBe(true);
     afterDetect = sim().requests.length;

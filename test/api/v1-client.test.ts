@@ -441,7 +441,7 @@ describe('V1 client against the simulator', () => {
     });
   });
 
-  it('renames and deletes through the legacy routes; a deleted conversation reads as null', async () => {
+  it('renames and deletes through the V1 routes; a deleted conversation reads as null', async () => {
     const ref = await server.createConversation({});
     const from = sim().requests.length;
     await server.rename(ref, '  Renamed by the test  ');
@@ -454,9 +454,9 @@ describe('V1 client against the simulator', () => {
 
     const writes = since(sim(), from).filter((e) => e.method !== 'GET');
     expect(writes.map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
-      `PATCH /api/conversations/${ref.id} 200`,
-      `DELETE /api/conversations/${ref.id} 200`,
-      `DELETE /api/conversations/${ref.id} 200`,
+      `PATCH /api/v1/app-conversations/${ref.id} 200`,
+      `DELETE /api/v1/app-conversations/${ref.id} 200`,
+      `DELETE /api/v1/app-conversations/${ref.id} 404`,
     ]);
     await expectApiError(server.sendMessage(ref, 'gone?'), 'not-found');
   });

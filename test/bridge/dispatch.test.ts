@@ -47,7 +47,7 @@ describe('bridge dispatch', () => {
   });
 
   it('adds a server without ever returning its key, tests it, and tracks its conversations', async () => {
-    const c = await createConversation(sim(), {});
+    const c = await createConversation(sim(), {}, { sessionApiKey: KEY });
     const added = await dispatch('servers:add', {
       server: { name: 'Local sim', baseUrl: sim().url, apiKey: KEY },
       sessionOnlyKey: true,
@@ -118,7 +118,7 @@ describe('bridge dispatch', () => {
   });
 
   it('queues actions durably through the outbox and delivers them; uploads cannot be named by the page', async () => {
-    const c = await createConversation(sim(), {});
+    const c = await createConversation(sim(), {}, { sessionApiKey: KEY });
     const added = (await dispatch('servers:add', {
       server: { name: 'Outbox sim', baseUrl: sim().url, apiKey: KEY },
       sessionOnlyKey: true,
@@ -159,7 +159,7 @@ describe('bridge dispatch', () => {
   });
 
   it('plans a dropped folder, starts it once, and delivers every file through the outbox', async () => {
-    const c = await createConversation(sim(), {});
+    const c = await createConversation(sim(), {}, { sessionApiKey: KEY });
     const added = (await dispatch('servers:add', {
       server: { name: 'Upload sim', baseUrl: sim().url, apiKey: KEY },
       sessionOnlyKey: true,

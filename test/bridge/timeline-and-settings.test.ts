@@ -89,7 +89,7 @@ async function createThroughOutbox(
 
 describe('conversation timelines and outbox progress through the bridge', () => {
   const sim = useSimulator();
-  const legacy = useSimulator({ v1Enabled: false });
+  const legacy = useSimulator({ profile: 'legacy', v1Enabled: false });
   let app: Awaited<ReturnType<typeof start>>;
   let serverId: string;
 

@@ -237,7 +237,7 @@ describe('offline-first local cache', () => {
     );
     await first.services.close();
 
-    const deleted = await call(`${sim().url}/api/conversations/${gone.id}`, {
+    const deleted = await call(`${sim().url}/api/v1/app-conversations/${gone.id}`, {
       method: 'DELETE',
       headers: { Authorization: `Bearer ${KEY}` },
     });

@@ -108,6 +108,18 @@ describe('journeys', () => {
     await app.page.getByRole('button', { name: 'Resume' }).click();
     await statusIs(app.page, 'Running');
 
+    // Stop interrupts the agent mid-step (agent server ≥ 1.23), then pauses its sandbox.
+    await header(app.page).getByRole('button', { name: 'Stop' }).click();
+    await expect
+      .poll(() => app.page.getByRole('log', { name: 'Timeline' }).getByText('Interrupted').count(), {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(0);
+    await statusIs(app.page, 'Stopped');
+    const agentCalls = app.sim.requests.filter((r) => r.server === 'agent' && r.method === 'POST');
+    expect(agentCalls.some((r) => r.path.endsWith('/interrupt'))).toBe(true);
+    await app.screenshot('05b-stopped');
+
     await app.page.getByRole('button', { name: 'Rename' }).click();
     const title = app.page.getByRole('textbox', { name: 'Title' });
     await title.fill('Renamed by the journey');
@@ -237,4 +249,40 @@ describe('journeys', () => {
     await app.screenshot('conversation-zh-CN');
     expect(await app.page.locator('html').getAttribute('lang')).toBe('zh-CN');
   }, 60_000);
+
+  it('works with an old self-hosted server that has only the legacy V0 API', async (ctx) => {
+    const app = await startApp({ ctx, simulator: { profile: 'legacy', v1Enabled: false, stepMs: 40 } });
+    await addServerThroughUi(app);
+    await startConversation(app.page, 'Tidy the README');
+    await statusIs(app.page, 'Finished', 30_000);
+    const composer = app.page.getByRole('textbox', { name: 'Message' });
+    await composer.fill('One more thing');
+    await composer.press('Enter');
+    await expect
+      .poll(() => app.page.getByRole('log', { name: 'Timeline' }).getByText('One more thing').count(), {
+        timeout: 20_000,
+      })
+      .toBeGreaterThan(0);
+    await app.page.getByRole('button', { name: 'Rename' }).click();
+    const title = app.page.getByRole('textbox', { name: 'Title' });
+    await title.fill('Renamed on a V0 server');
+    await title.press('Enter');
+    await expect
+      .poll(
+        () =>
+          app.page.getByRole('list', { name: 'Conversations' }).getByText('Renamed on a V0 server').count(),
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
+    await header(app.page).getByRole('button', { name: 'Delete' }).click();
+    await app.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await expect
+      .poll(async () => (await bridgeData(app.page, 'conversations', 'list')).length, { timeout: 15_000 })
+      .toBe(0);
+    const paths = app.sim.requests.filter((r) => r.server === 'app').map((r) => `${r.method} ${r.path}`);
+    expect(paths).toContain('GET /api/options/config');
+    expect(paths.some((p) => p.startsWith('PATCH /api/conversations/'))).toBe(true);
+    expect(paths.some((p) => p.startsWith('DELETE /api/conversations/'))).toBe(true);
+    await app.screenshot('09-legacy-v0');
+  }, 90_000);
 });

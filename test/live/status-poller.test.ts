@@ -82,7 +82,7 @@ describe('StatusPoller against the simulator', () => {
     const { poller, sets } = setup(sim, clock);
     const c = await createConversation(sim);
     await poller.tick();
-    await call(`${sim.url}/api/conversations/${c.id}`, { method: 'DELETE' });
+    await call(`${sim.url}/api/v1/app-conversations/${c.id}`, { method: 'DELETE' });
     poller.setOnScreen(conversationKey({ serverId: 'srv', id: c.id }));
     await clock.advance(FAST);
     await poller.tick();

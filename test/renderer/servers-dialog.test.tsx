@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ServersDialog } from '../../src/renderer/screens/servers/ServersDialog';
 import { useServersStore } from '../../src/renderer/stores/servers-store';
 import type { InvokeOutput } from '../../src/shared/bridge/contract';
+import { DEFAULT_APP_SETTINGS } from '../../src/shared/settings-schema';
 import { fail, ok } from './support/fake-bridge';
 import { type ServerView, serverView } from './support/fixtures';
 import { renderWithBridge } from './support/render-app';
@@ -20,6 +21,8 @@ const report = (overrides: Partial<Report>): Report => ({
   appMode: 'oss',
   v1Available: true,
   agentServerVersion: '1.0.0',
+  organizations: null,
+  currentOrgId: null,
   summary: 'Connected to OpenHands (self-hosted), API V1.',
   problem: null,
   ...overrides,
@@ -304,5 +307,189 @@ describe('the Servers dialog', () => {
     await user.click(within(row).getByRole('button', { name: 'Enter the key for Local again' }));
     expect(document.activeElement).toBe(apiKeyField());
     expect(screen.getByText('The key from the last session is gone: enter it again.')).toBeTruthy();
+  });
+});
+
+describe('the Servers dialog: Cloud organisations', () => {
+  const ACME = '0b5f2c1e-7a3d-4c9b-8e6f-1a2b3c4d5e6f';
+  const MINE = '6a1f3c2e-8b4d-4e5f-9a7b-0c1d2e3f4a5b';
+  const BETA = '9c8d7e6f-5a4b-4c3d-9e2f-1a0b9c8d7e6f';
+  const cloudReport = (organizations: Report['organizations'], currentOrgId: string | null) =>
+    report({
+      appMode: 'saas',
+      summary: 'Connected to OpenHands Cloud, API V1.',
+      organizations,
+      currentOrgId,
+    });
+  const twoOrgs = [
+    { id: MINE, name: 'Personal Workspace', personal: true },
+    { id: ACME, name: 'Acme', personal: false },
+  ];
+  const orgSelect = (): HTMLSelectElement =>
+    screen.getByRole<HTMLSelectElement>('combobox', { name: 'Organization' });
+
+  async function addCloud(user: ReturnType<typeof userEvent.setup>) {
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Cloud');
+    await user.type(screen.getByRole('textbox', { name: 'Server URL' }), 'https://app.all-hands.dev');
+    await user.type(apiKeyField(), 'sk-cloud');
+  }
+
+  it('after Test connection lists two organisations, offers them by name and saves the chosen one', async () => {
+    const { user, fake } = await openDialog();
+    fake.answer('servers.testUnsaved', () => ok(cloudReport(twoOrgs, MINE)));
+    fake.answer('servers.add', () => ok(local));
+    await addCloud(user);
+    expect(screen.queryByRole('combobox', { name: 'Organization' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+
+    const select = await waitFor(orgSelect);
+    // The one the key acts in now is selected; the personal workspace says so.
+    expect(select.value).toBe(MINE);
+    expect([...select.options].map((o) => [o.value, o.textContent])).toEqual([
+      [MINE, 'Personal workspace'],
+      [ACME, 'Acme'],
+    ]);
+    expect(select.getAttribute('aria-describedby')).toBeTruthy();
+    await user.selectOptions(select, ACME);
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.add')).toHaveLength(1));
+    expect(fake.callsTo('servers.add')[0]).toEqual({
+      server: {
+        name: 'Cloud',
+        baseUrl: 'https://app.all-hands.dev',
+        apiKey: 'sk-cloud',
+        orgId: ACME,
+        orgName: 'Acme',
+      },
+      sessionOnlyKey: false,
+    });
+  });
+
+  it('editing: the saved organisation is selected (not the current one), shown in the row, and saved again', async () => {
+    const cloud: ServerView = {
+      ...serverView({
+        id: 's2',
+        name: 'Cloud',
+        baseUrl: 'https://app.all-hands.dev',
+        kind: 'cloud',
+        keyStorage: 'keychain',
+        hasKey: true,
+      }),
+      ...{ orgId: ACME, orgName: 'Acme' },
+    };
+    const { user, fake } = await openDialog([cloud]);
+    expect(screen.getByRole('listitem', { name: 'Cloud' }).textContent).toContain('Organization: Acme');
+    fake.answer('servers.test', () =>
+      ok(cloudReport([...twoOrgs, { id: BETA, name: 'Beta', personal: false }], MINE)),
+    );
+    fake.answer('servers.update', () => ok(cloud));
+    await user.click(screen.getByRole('button', { name: 'Edit Cloud' }));
+    // Before a test: the saved organisation as text, and how to change it.
+    expect(screen.getByRole('group', { name: 'Organization' }).textContent).toContain('Acme');
+    expect(screen.getByText('Test the connection to choose another organization.')).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    const select = await waitFor(orgSelect);
+    expect(select.value).toBe(ACME);
+    await user.selectOptions(select, BETA);
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.update')).toHaveLength(1));
+    expect(fake.callsTo('servers.update')[0]).toEqual({
+      id: 's2',
+      patch: { name: 'Cloud', baseUrl: 'https://app.all-hands.dev', orgId: BETA, orgName: 'Beta' },
+    });
+  });
+
+  it('with one organisation, shows it as text (no select) and saves it', async () => {
+    const { user, fake } = await openDialog();
+    fake.answer('servers.testUnsaved', () =>
+      ok(cloudReport([{ id: ACME, name: 'Acme', personal: false }], ACME)),
+    );
+    fake.answer('servers.add', () => ok(local));
+    await addCloud(user);
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    const group = await screen.findByRole('group', { name: 'Organization' });
+    expect(group.textContent).toContain('Acme');
+    expect(screen.queryByRole('combobox', { name: 'Organization' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.add')).toHaveLength(1));
+    expect(fake.callsTo('servers.add')[0]).toMatchObject({ server: { orgId: ACME, orgName: 'Acme' } });
+  });
+
+  it('a self-hosted server has no organisation: nothing shown, nothing saved', async () => {
+    const { user, fake } = await openDialog();
+    fake.answer('servers.testUnsaved', () => ok(report({})));
+    fake.answer('servers.add', () => ok(local));
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Mine');
+    await user.type(screen.getByRole('textbox', { name: 'Server URL' }), 'http://localhost:3000');
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    await screen.findByText(/Connected to OpenHands \(self-hosted\)/);
+    expect(screen.queryByRole('combobox', { name: 'Organization' })).toBeNull();
+    expect(screen.queryByRole('group', { name: 'Organization' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.add')).toHaveLength(1));
+    expect(fake.callsTo('servers.add')[0]).toEqual({
+      server: { name: 'Mine', baseUrl: 'http://localhost:3000' },
+    });
+    const row = screen.queryByRole('listitem', { name: 'Local' });
+    expect(row?.textContent ?? '').not.toContain('Organization');
+  });
+
+  it('another address or key forgets the listed organisations until tested again', async () => {
+    const { user, fake } = await openDialog();
+    fake.answer('servers.testUnsaved', () => ok(cloudReport(twoOrgs, MINE)));
+    fake.answer('servers.add', () => ok(local));
+    await addCloud(user);
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    await waitFor(orgSelect);
+    // Renaming keeps them.
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), ' 2');
+    expect(orgSelect()).toBeTruthy();
+    await user.type(apiKeyField(), 'x');
+    expect(screen.queryByRole('combobox', { name: 'Organization' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.add')).toHaveLength(1));
+    expect(fake.callsTo('servers.add')[0]).toEqual({
+      server: { name: 'Cloud 2', baseUrl: 'https://app.all-hands.dev', apiKey: 'sk-cloudx' },
+      sessionOnlyKey: false,
+    });
+  });
+
+  it('shows an organisation problem from the bridge next to the select', async () => {
+    const { user, fake } = await openDialog();
+    fake.answer('servers.testUnsaved', () => ok(cloudReport(twoOrgs, MINE)));
+    fake.answer('servers.add', () =>
+      fail('invalid-input', 'Organization must be an organization id (a UUID).', [
+        { field: 'orgId', message: 'Organization must be an organization id (a UUID).' },
+      ]),
+    );
+    await addCloud(user);
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    await waitFor(orgSelect);
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(orgSelect().getAttribute('aria-invalid')).toBe('true'));
+    expect(orgSelect().closest('.field')?.textContent).toContain('must be an organization id');
+  });
+  it('in Simplified Chinese: the select, the personal workspace and the row say so', async () => {
+    const user = userEvent.setup();
+    const cloud: ServerView = {
+      ...serverView({ id: 's2', name: 'Cloud', baseUrl: 'https://app.all-hands.dev', kind: 'cloud' }),
+      ...{ orgId: ACME, orgName: 'Acme' },
+    };
+    const { fake } = renderWithBridge(<ServersDialog onClose={() => {}} />, {
+      servers: [cloud],
+      settings: { ...DEFAULT_APP_SETTINGS, language: 'zh-CN' },
+    });
+    await waitFor(() => expect(useServersStore.getState().loaded).toBe(true));
+    const row = await screen.findByRole('listitem', { name: 'Cloud' });
+    await waitFor(() => expect(row.textContent).toContain('组织：Acme'));
+    fake.answer('servers.test', () => ok(cloudReport(twoOrgs, MINE)));
+    await user.click(screen.getByRole('button', { name: '编辑 Cloud' }));
+    await user.click(screen.getByRole('button', { name: '测试连接' }));
+    const select = await screen.findByRole<HTMLSelectElement>('combobox', { name: '组织' });
+    expect(select.value).toBe(ACME);
+    expect([...select.options].map((o) => o.textContent)).toEqual(['个人工作区', 'Acme']);
   });
 });

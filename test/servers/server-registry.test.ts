@@ -1,37 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountService } from '../../src/main/accounts/account-service';
-import { KeytarSecretStore } from '../../src/main/accounts/secret-store';
-import { HttpClient } from '../../src/main/api/http-client';
-import { ServerRegistry } from '../../src/main/servers/server-registry';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AccountService } from '../../src/main/accounts/account-service';
+import type { ServerRegistry } from '../../src/main/servers/server-registry';
 import { useSimulator } from '../support/sim';
+import { useRegistry } from './support';
 
 const KEY = 'cloudKey0123456789abcdefABCDEF01';
 const session = { sessionOnlyKey: true };
 
 describe('ServerRegistry: accounts joined to API clients', () => {
   const sim = useSimulator({ apiKey: KEY });
-  let dataDir: string;
+  const setup = useRegistry('registry-');
   let accounts: AccountService;
   let registry: ServerRegistry;
 
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'registry-'));
-    // Keys are kept for the session here (a keychain whose module is absent), the path a user without a
-    // keychain takes; the keychain itself is tested in test/accounts.
-    accounts = await AccountService.open({
-      dataDir,
-      keychain: new KeytarSecretStore({ moduleId: 'keytar-absent-in-this-test' }),
-    });
-    registry = new ServerRegistry(
-      accounts,
-      new HttpClient({ retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 1000 } }),
-    );
-  });
-  afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
+  beforeAll(() => {
+    ({ accounts, registry } = setup());
   });
 
   it('tests a saved server with the key from its account, and reports a wrong key plainly', async () => {

@@ -1,42 +1,30 @@
-import Busboy from 'busboy';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { join, posix } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { WebSocket, WebSocketServer } from 'ws';
-import { AgentConversation, type ConfirmationPolicy } from './agent-conversation';
+import { addConversationRoutes } from './agent-conversation-routes';
 import {
-  type ExecutionStatus,
-  EXECUTION_STATUSES,
-  messageText,
-  qualifiedKind,
-  serverErrorEvent,
-  type SimEvent,
-  stateUpdateEvent,
-  withoutNulls,
-} from './events';
+  AgentConversation,
+  type AgentConversationInit,
+  type AgentKind,
+  type ConfirmationPolicy,
+} from './agent-conversation';
+import { addFileRoutes, SANDBOX_HOME } from './agent-file-routes';
+import { EventSockets } from './agent-socket';
+import { type EventChannel, eventOnWire } from './agent-wire';
+import { type ExecutionStatus, EXECUTION_STATUSES, type SimEvent } from './events';
 import type { Faults, RequestLogEntry } from './faults';
-import {
-  HttpError,
-  isRecord,
-  parseLimit,
-  readJson,
-  type RouteContext,
-  Router,
-  sendJson,
-  timeSorter,
-  validationError,
-} from './http';
-import { dashedOf, hexOf, isUuid, newHexId } from './ids';
+import { type RouteContext, Router, sendJson } from './http';
+import { hexOf, newHexId } from './ids';
+import { SandboxFiles } from './sandbox-files';
 import type { Scheduler } from './scheduler';
 import { SimServer } from './sim-server';
+import { versionAtLeast } from './version';
+
+export { versionAtLeast };
 
 export interface AgentServerOptions {
   sandboxId: string;
   host: string;
-  /** Agent-server release to imitate; changes the upload/download routes, `/health` and socket auth. */
+  /** Agent-server release to imitate; gates routes, fields and socket behaviour (see docs). */
   version: string;
   sessionApiKey: string | null;
   filesRoot: string;
@@ -45,20 +33,16 @@ export interface AgentServerOptions {
   scheduler: Scheduler;
   /** First-frame socket auth deadline (10 s on the real server). */
   socketAuthTimeoutMs: number;
+  /**
+   * The server's `root_path` (from `OH_WEB_URL`, ≥1.14), e.g. `/runtime/{port}`; `{port}` is replaced by
+   * the listening port. HTTP routes and the socket answer both with and without it, as behind a proxy
+   * that may or may not strip it. `baseUrl` includes it.
+   */
+  pathPrefix?: string;
 }
 
-/** Compares dotted versions numerically. */
-export function versionAtLeast(version: string, min: string): boolean {
-  const a = version.split('.').map(Number);
-  const b = min.split('.').map(Number);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d > 0;
-  }
-  return true;
-}
-
-const MAX_SOCKET_SUBSCRIBERS = 50;
+/** The working directory of conversations the app server starts (its repository clone). */
+const PROJECT_DIR = '/workspace/project';
 
 /**
  * A simulated agent server: what runs inside one sandbox on its own loopback port with its own
@@ -67,18 +51,34 @@ const MAX_SOCKET_SUBSCRIBERS = 50;
 export class AgentServer {
   readonly conversations = new Map<string, AgentConversation>();
   readonly server: SimServer;
+  readonly files: SandboxFiles;
   private sessionKeys: string[];
-  private readonly sockets = new Set<WebSocket>();
-  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly router: Router;
+  private readonly sockets: EventSockets;
   private readonly startedAt = Date.now();
 
   constructor(private readonly options: AgentServerOptions) {
     this.sessionKeys = options.sessionApiKey ? [options.sessionApiKey] : [];
+    this.files = new SandboxFiles(options.filesRoot);
+    this.files.writeText(`${SANDBOX_HOME}/.bashrc`, '# simulated\n');
+    this.files.writeText(`${SANDBOX_HOME}/projects/.keep`, '');
+    this.sockets = new EventSockets({
+      sandboxId: options.sandboxId,
+      log: options.log,
+      authTimeoutMs: options.socketAuthTimeoutMs,
+      atLeast: (min) => this.atLeast(min),
+      needsAuth: () => this.sessionKeys.length > 0,
+      keyIsValid: (key) => this.keyIsValid(key),
+      routedPath: (path) => this.routedPath(path),
+      conversation: (id) => this.get(id),
+      socketFrame: (event) => this.wire(event, 'socket'),
+    });
+    this.router = this.routes();
     this.server = new SimServer({
       kind: 'agent',
       host: options.host,
       sandboxId: options.sandboxId,
-      router: this.routes(),
+      router: this.router,
       faults: options.faults,
       log: options.log,
       guard: (ctx) => this.checkAuth(ctx),
@@ -88,12 +88,29 @@ export class AgentServer {
           exception: error instanceof Error ? error.message : String(error),
           error_id: newHexId(),
         }),
-      onUpgrade: (req, socket, head) => this.upgrade(req, socket, head),
+      onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+        this.sockets.upgrade(req, socket, head),
+      routePath: (path) => this.routedPath(path),
     });
   }
 
   get url(): string {
     return this.server.origin;
+  }
+
+  /** The resolved `root_path` ('' without one). */
+  get pathPrefix(): string {
+    const raw = this.options.pathPrefix ?? '';
+    return raw.replace('{port}', String(this.server.port)).replace(/\/+$/, '');
+  }
+
+  /** Origin + path prefix: what clients (and `conversation_url`) should use as the server's base. */
+  get baseUrl(): string {
+    return `${this.server.origin}${this.pathPrefix}`;
+  }
+
+  get version(): string {
+    return this.options.version;
   }
 
   get sessionApiKey(): string | null {
@@ -107,18 +124,40 @@ export class AgentServer {
 
   create(init: {
     id?: string;
-    title?: string;
+    /** Undefined: the app server's placeholder title; null: untitled until the first message. */
+    title?: string | null;
     llmModel?: string;
     confirmationPolicy?: ConfirmationPolicy;
+    workingDir?: string;
+    agentKind?: AgentKind;
+    tags?: Record<string, string>;
+    maxIterations?: number;
+    stuckDetection?: boolean;
+    autotitle?: boolean;
+    fork?: AgentConversationInit['fork'];
+    parentConversationId?: string | null;
   }): AgentConversation {
     const id = hexOf(init.id ?? newHexId());
+    const workingDir = init.workingDir ?? PROJECT_DIR;
+    // The app server clones a repository there; its commit is what /api/git/changes compares with.
+    if (workingDir === PROJECT_DIR)
+      this.files.initRepository(PROJECT_DIR, { 'README.md': '# project\n\nA simulated repository.\n' });
     const conversation = new AgentConversation(
       {
         id,
-        title: init.title ?? `Conversation ${id}`,
-        workingDir: '/workspace/project',
+        title: init.title === undefined ? `Conversation ${id}` : init.title,
+        workingDir,
         llmModel: init.llmModel ?? 'litellm_proxy/claude-sonnet-4-5',
+        version: this.options.version,
+        files: this.files,
+        ...(init.agentKind ? { agentKind: init.agentKind } : {}),
         ...(init.confirmationPolicy ? { confirmationPolicy: init.confirmationPolicy } : {}),
+        ...(init.tags ? { tags: init.tags } : {}),
+        ...(init.maxIterations !== undefined ? { maxIterations: init.maxIterations } : {}),
+        ...(init.stuckDetection !== undefined ? { stuckDetection: init.stuckDetection } : {}),
+        ...(init.autotitle !== undefined ? { autotitle: init.autotitle } : {}),
+        ...(init.fork ? { fork: init.fork } : {}),
+        ...(init.parentConversationId ? { parentConversationId: init.parentConversationId } : {}),
       },
       this.options.scheduler,
     );
@@ -150,510 +189,114 @@ export class AgentServer {
 
   /** Drops every open event socket without a close frame (the client sees 1006). */
   dropSockets(): void {
-    for (const ws of this.sockets) ws.terminate();
-    this.sockets.clear();
+    this.sockets.dropAll();
+  }
+
+  /**
+   * Test control: the next socket's initial `full_state` push (`count` sockets') is dropped silently,
+   * as the real server does when that send takes over 0.5 s (≥1.22.0). No effect on older releases.
+   */
+  dropNextFullState(count = 1): void {
+    this.sockets.dropNextFullState(count);
   }
 
   get openSocketCount(): number {
-    return this.sockets.size;
+    return this.sockets.openCount;
   }
 
   async close(): Promise<void> {
     for (const c of this.conversations.values()) c.dispose();
-    this.dropSockets();
-    this.wss.close();
+    this.sockets.close();
     await this.server.stop();
   }
 
-  private atLeast(min: string): boolean {
+  atLeast(min: string): boolean {
     return versionAtLeast(this.options.version, min);
+  }
+
+  /** An event as `channel` serialises it in this release. */
+  wire(event: SimEvent, channel: EventChannel): unknown {
+    return eventOnWire(this.options.version, event, channel);
+  }
+
+  /** Starlette strips `root_path` when the path starts with it; other paths are routed as they are. */
+  routedPath(path: string): string {
+    const prefix = this.pathPrefix;
+    if (prefix && (path === prefix || path.startsWith(`${prefix}/`))) return path.slice(prefix.length) || '/';
+    return path;
   }
 
   private keyIsValid(key: string | undefined | null): boolean {
     return this.sessionKeys.length === 0 || (typeof key === 'string' && this.sessionKeys.includes(key));
   }
 
+  /**
+   * FastAPI runs the `/api` router's auth dependency only for a matched route: an unknown path is 404
+   * and a wrong method 405 whatever the key, and a matched route without a good key is 401 before any
+   * parameter is validated.
+   */
   private checkAuth(ctx: RouteContext): boolean {
-    if (!ctx.url.pathname.startsWith('/api/')) return false;
+    let path: string;
+    try {
+      path = this.routedPath(decodeURIComponent(ctx.url.pathname));
+    } catch {
+      return false;
+    }
+    if (!path.startsWith('/api/')) return false;
+    const found = this.router.match(ctx.req.method ?? 'GET', path);
+    if (found === undefined || found === 'method') return false;
     const key = ctx.req.headers['x-session-api-key'];
     if (this.keyIsValid(Array.isArray(key) ? key[0] : key)) return false;
     sendJson(ctx.res, 401, { detail: 'Unauthorized' });
     return true;
   }
 
-  /** Path ids are FastAPI UUIDs: dashed or hex, else 422. */
-  private conversationParam(ctx: RouteContext): string {
-    const id = ctx.params.id ?? '';
-    if (!isUuid(id))
-      throw validationError(['path', 'conversation_id'], 'Input should be a valid UUID', id, 'uuid_parsing');
-    return id;
-  }
-
-  private requireConversation(ctx: RouteContext): AgentConversation {
-    const id = this.conversationParam(ctx);
-    const conversation = this.get(id);
-    if (!conversation) throw new HttpError(404, { detail: `Conversation not found: ${dashedOf(id)}` });
-    return conversation;
+  private serverInfo(): Record<string, unknown> {
+    const v = this.options.version;
+    const info: Record<string, unknown> = {
+      uptime: Math.floor((Date.now() - this.startedAt) / 1000),
+      idle_time: 0,
+      title: 'OpenHands Agent Server',
+      version: v,
+    };
+    if (this.atLeast('1.12.0'))
+      Object.assign(info, {
+        sdk_version: v,
+        tools_version: v,
+        workspace_version: v,
+        build_git_sha: 'unknown',
+        build_git_ref: 'unknown',
+        python_version: '3.13.5',
+      });
+    if (this.atLeast('1.23.0'))
+      Object.assign(info, {
+        usable_tools: ['terminal', 'file_editor', 'task_tracker', 'browser_tool_set'],
+        runtime_idle_timeout_seconds: null,
+        max_foreground_terminal_timeout_seconds: null,
+      });
+    if (this.atLeast('1.37.0'))
+      info.capabilities = [
+        'credential_binding_v1',
+        'credential_binding_readiness_probe_v1',
+        'credential_binding_activation_guard_v1',
+      ];
+    info.docs = '/docs';
+    info.redoc = '/redoc';
+    return info;
   }
 
   private routes(): Router {
     const r = new Router();
-    const health = this.atLeast('1.12.0') ? { status: 'ok' } : 'OK';
+    // `/health` answered the JSON string "OK" up to 1.20.x.
+    const health = this.atLeast('1.21.0') ? { status: 'ok' } : 'OK';
     r.add('GET', '/alive', (c) => sendJson(c.res, 200, { status: 'ok' }));
     r.add('GET', '/health', (c) => sendJson(c.res, 200, health));
     if (this.atLeast('1.12.0')) r.add('GET', '/ready', (c) => sendJson(c.res, 200, { status: 'ready' }));
-    r.add('GET', '/server_info', (c) =>
-      sendJson(c.res, 200, {
-        uptime: (Date.now() - this.startedAt) / 1000,
-        idle_time: 0,
-        title: 'OpenHands Agent Server',
-        version: this.options.version,
-        docs: '/docs',
-        redoc: '/redoc',
-      }),
-    );
-
-    r.add('GET', '/api/conversations/search', (c) => {
-      const limit = parseLimit(c.query);
-      const status = c.query.get('status');
-      const sorter = timeSorter<AgentConversation>(c.query);
-      const all = [...this.conversations.values()]
-        .filter((conv) => !status || conv.executionStatus === status)
-        .sort(sorter);
-      sendJson(
-        c.res,
-        200,
-        page(
-          all.map((conv) => conv.info()),
-          c.query.get('page_id'),
-          limit,
-        ),
-      );
-    });
-    r.add('GET', '/api/conversations/count', (c) => {
-      const status = c.query.get('status');
-      sendJson(
-        c.res,
-        200,
-        [...this.conversations.values()].filter((conv) => !status || conv.executionStatus === status).length,
-      );
-    });
-    r.add('GET', '/api/conversations', (c) => {
-      const ids = c.query.getAll('ids');
-      for (const id of ids)
-        if (!isUuid(id))
-          throw validationError(['query', 'ids'], 'Input should be a valid UUID', id, 'uuid_parsing');
-      if (ids.length >= 100) throw new Error('AssertionError: len(ids) < 100');
-      sendJson(
-        c.res,
-        200,
-        ids.map((id) => this.get(id)?.info() ?? null),
-      );
-    });
-    r.add('GET', '/api/conversations/:id', (c) => {
-      const id = this.conversationParam(c);
-      const conv = this.get(id);
-      if (!conv) throw new HttpError(404, { detail: 'Not Found' });
-      sendJson(c.res, 200, conv.info());
-    });
-    r.add('PATCH', '/api/conversations/:id', async (c) => {
-      const id = this.conversationParam(c);
-      const body = await readJson(c.req);
-      if (!isRecord(body))
-        throw validationError(['body'], 'Input should be a valid dictionary', body, 'dict_type');
-      const conv = this.get(id);
-      if (!conv) return sendJson(c.res, 200, { success: false });
-      if (body.title !== undefined) {
-        const title = typeof body.title === 'string' ? body.title.trim() : '';
-        if (title.length < 1 || title.length > 200)
-          throw validationError(
-            ['body', 'title'],
-            'String should have between 1 and 200 characters',
-            body.title,
-          );
-        conv.setTitle(title);
-      }
-      if (isRecord(body.tags))
-        conv.tags = Object.fromEntries(Object.entries(body.tags).map(([k, v]) => [k, String(v)]));
-      sendJson(c.res, 200, { success: true });
-    });
-    r.add('DELETE', '/api/conversations/:id', (c) => {
-      const id = this.conversationParam(c);
-      if (!this.get(id)) throw new HttpError(400, { detail: 'Bad Request' });
-      this.remove(id);
-      sendJson(c.res, 200, { success: true });
-    });
-
-    r.add('POST', '/api/conversations/:id/events', async (c) => {
-      const conv = this.requireConversation(c);
-      const body = await readJson(c.req);
-      if (!isRecord(body))
-        throw validationError(['body'], 'Input should be a valid dictionary', body, 'dict_type');
-      if (body.role !== undefined && body.role !== 'user')
-        throw new Error('AssertionError: role must be user');
-      const content = parseContent(body.content, false);
-      if (!content)
-        throw validationError(['body', 'content'], 'Input should be a valid list', body.content, 'list_type');
-      conv.sendMessage(content, body.run === true);
-      sendJson(c.res, 200, { success: true });
-    });
-    r.add('GET', '/api/conversations/:id/events', async (c) => {
-      const conv = this.requireConversation(c);
-      const ids = await readJson(c.req);
-      if (!Array.isArray(ids)) throw validationError(['body'], 'Field required', ids, 'missing');
-      sendJson(
-        c.res,
-        200,
-        ids.map((id) => conv.events.find((e) => e.id === id) ?? null),
-      );
-    });
-    r.add('GET', '/api/conversations/:id/events/search', (c) => {
-      const conv = this.requireConversation(c);
-      const limit = parseLimit(c.query);
-      const desc = sortOrder(c.query.get('sort_order'));
-      const items = filterEvents(conv.events, c.query);
-      if (desc) items.reverse();
-      sendJson(
-        c.res,
-        200,
-        page(items, c.query.get('page_id'), limit, (e) => e.id),
-      );
-    });
-    r.add('GET', '/api/conversations/:id/events/count', (c) => {
-      const conv = this.requireConversation(c);
-      sendJson(c.res, 200, filterEvents(conv.events, c.query).length);
-    });
-    r.add('POST', '/api/conversations/:id/events/respond_to_confirmation', async (c) => {
-      const conv = this.requireConversation(c);
-      const body = await readJson(c.req);
-      if (!isRecord(body) || typeof body.accept !== 'boolean')
-        throw validationError(['body', 'accept'], 'Field required', body, 'missing');
-      conv.respond(body.accept, typeof body.reason === 'string' ? body.reason : 'User rejected the action.');
-      sendJson(c.res, 200, { success: true });
-    });
-    r.add('GET', '/api/conversations/:id/events/:eventId', (c) => {
-      const conv = this.requireConversation(c);
-      const event = conv.events.find((e) => e.id === c.params.eventId);
-      if (!event) throw new Error(`KeyError: '${c.params.eventId}'`);
-      sendJson(c.res, 200, event);
-    });
-    r.add('POST', '/api/conversations/:id/run', (c) => {
-      const conv = this.requireConversation(c);
-      if (conv.run() === 'conflict')
-        throw new HttpError(409, {
-          detail: 'Conversation already running. Wait for completion or pause first.',
-        });
-      sendJson(c.res, 200, { success: true });
-    });
-    r.add('POST', '/api/conversations/:id/pause', (c) => {
-      const id = this.conversationParam(c);
-      const conv = this.get(id);
-      if (!conv) throw new HttpError(400, { detail: 'Bad Request' });
-      conv.pause();
-      sendJson(c.res, 200, { success: true });
-    });
-    r.add('POST', '/api/conversations/:id/confirmation_policy', async (c) => {
-      const conv = this.requireConversation(c);
-      const body = await readJson(c.req);
-      const policy = isRecord(body) && isRecord(body.policy) ? body.policy : undefined;
-      if (
-        !policy ||
-        typeof policy.kind !== 'string' ||
-        !['NeverConfirm', 'AlwaysConfirm', 'ConfirmRisky'].includes(policy.kind)
-      )
-        throw validationError(
-          ['body', 'policy'],
-          'Input tag does not match any of the expected tags',
-          body,
-          'union_tag_invalid',
-        );
-      conv.confirmationPolicy = policy as ConfirmationPolicy;
-      conv.emit(stateUpdateEvent('confirmation_policy', policy));
-      sendJson(c.res, 200, { success: true });
-    });
-
-    // Files: the path form exists before 1.20, the query form from 1.14.
-    if (this.atLeast('1.14.0')) {
-      r.add('POST', '/api/file/upload', (c) => this.upload(c, c.query.get('path')));
-      r.add('GET', '/api/file/download', (c) => this.download(c, c.query.get('path')));
-    }
-    if (!this.atLeast('1.20.0')) {
-      r.add('POST', '/api/file/upload/*path', (c) => this.upload(c, c.params.path ?? ''));
-      r.add('GET', '/api/file/download/*path', (c) => this.download(c, c.params.path ?? ''));
-    }
+    r.add('GET', '/server_info', (c) => sendJson(c.res, 200, this.serverInfo()));
+    addConversationRoutes(r, this);
+    addFileRoutes(r, this);
     return r;
   }
-
-  /** Maps an absolute sandbox path into this sandbox's folder on the host; never outside it. */
-  private hostPath(sandboxPath: string): string {
-    return join(this.options.filesRoot, posix.normalize(sandboxPath));
-  }
-
-  private absolutePath(raw: string | null, forUpload: boolean): string {
-    if (raw === null) throw validationError(['query', 'path'], 'Field required', null, 'missing');
-    if (!raw.startsWith('/')) {
-      // 1.3.0's upload swallowed this 400 into a 500.
-      if (forUpload && !this.atLeast('1.4.0'))
-        throw new HttpError(500, {
-          detail: 'Internal Server Error',
-          exception: '500: Failed to upload file: 400: Path must be absolute',
-        });
-      throw new HttpError(400, { detail: 'Path must be absolute' });
-    }
-    return raw;
-  }
-
-  /** Streams the multipart field `file` straight to disk; other fields are ignored. */
-  private async upload(ctx: RouteContext, rawPath: string | null): Promise<void> {
-    const target = this.hostPath(this.absolutePath(rawPath, true));
-    const type = ctx.req.headers['content-type'] ?? '';
-    if (!type.startsWith('multipart/form-data'))
-      throw validationError(['body', 'file'], 'Field required', null, 'missing');
-    await mkdir(join(target, '..'), { recursive: true });
-    const written = await new Promise<boolean>((resolve, reject) => {
-      const parser = Busboy({ headers: ctx.req.headers });
-      let saw = false;
-      let writing: Promise<void> = Promise.resolve();
-      parser.on('file', (name, stream) => {
-        if (name !== 'file' || saw) {
-          stream.resume();
-          return;
-        }
-        saw = true;
-        writing = pipeline(stream, createWriteStream(target));
-      });
-      parser.on('close', () => {
-        writing.then(() => resolve(saw), reject);
-      });
-      parser.on('error', reject);
-      ctx.req.pipe(parser);
-    });
-    if (!written) throw validationError(['body', 'file'], 'Field required', null, 'missing');
-    sendJson(ctx.res, 200, { success: true });
-  }
-
-  private async download(ctx: RouteContext, rawPath: string | null): Promise<void> {
-    const sandboxPath = this.absolutePath(rawPath, false);
-    const target = this.hostPath(sandboxPath);
-    const info = await stat(target).catch(() => undefined);
-    if (!info) throw new HttpError(404, { detail: 'File not found' });
-    if (!info.isFile()) throw new HttpError(400, { detail: 'Path is not a file' });
-    ctx.res.writeHead(200, {
-      'content-type': 'application/octet-stream',
-      'content-length': String(info.size),
-      'content-disposition': `attachment; filename="${posix.basename(sandboxPath)}"`,
-    });
-    // Exactly the announced size, even if an interrupted upload is still writing to the file.
-    if (info.size === 0) ctx.res.end();
-    else await pipeline(createReadStream(target, { end: info.size - 1 }), ctx.res);
-  }
-
-  private refuseHandshake(socket: Duplex, status = 403): void {
-    socket.end(`HTTP/1.1 ${status} Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-    socket.destroy();
-  }
-
-  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://simulator.invalid');
-    const entry: RequestLogEntry = {
-      at: Date.now(),
-      server: 'agent',
-      sandboxId: this.options.sandboxId,
-      method: 'GET',
-      path: url.pathname,
-      url: req.url ?? '/',
-      headers: { ...req.headers },
-    };
-    this.options.log.push(entry);
-    const match = /^\/sockets\/events\/([^/]+)$/.exec(url.pathname);
-    const id = match?.[1] ?? '';
-    if (!match || !isUuid(id)) {
-      entry.status = 403;
-      return this.refuseHandshake(socket);
-    }
-    const queryKey = url.searchParams.get('session_api_key');
-    const headerKeyRaw = this.atLeast('1.12.0') ? req.headers['x-session-api-key'] : undefined;
-    const headerKey = Array.isArray(headerKeyRaw) ? headerKeyRaw[0] : headerKeyRaw;
-    const offered = queryKey ?? headerKey;
-    const needsAuth = this.sessionKeys.length > 0;
-    if (needsAuth && offered !== undefined && !this.keyIsValid(offered)) {
-      entry.status = 403;
-      return this.refuseHandshake(socket);
-    }
-    if (needsAuth && offered === undefined && !this.atLeast('1.19.0')) {
-      entry.status = 403;
-      return this.refuseHandshake(socket);
-    }
-    entry.status = 101;
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.sockets.add(ws);
-      ws.on('close', () => this.sockets.delete(ws));
-      ws.on('error', () => ws.terminate());
-      if (needsAuth && offered === undefined) this.awaitAuthFrame(ws, id, url);
-      else this.attach(ws, id, url);
-    });
-  }
-
-  /** First-frame auth (≥1.19): `{"type":"auth","session_api_key":…}` within the deadline, else 4001. */
-  private awaitAuthFrame(ws: WebSocket, id: string, url: URL): void {
-    const timer = setTimeout(() => ws.close(4001, 'Authentication failed'), this.options.socketAuthTimeoutMs);
-    ws.once('message', (data) => {
-      clearTimeout(timer);
-      let frame: unknown;
-      try {
-        frame = JSON.parse(rawDataToString(data));
-      } catch {
-        frame = undefined;
-      }
-      if (
-        isRecord(frame) &&
-        frame.type === 'auth' &&
-        typeof frame.session_api_key === 'string' &&
-        this.keyIsValid(frame.session_api_key)
-      ) {
-        this.attach(ws, id, url);
-      } else {
-        ws.close(4001, 'Authentication failed');
-      }
-    });
-  }
-
-  private attach(ws: WebSocket, id: string, url: URL): void {
-    const conversation = this.get(id);
-    if (!conversation) {
-      ws.close(4004, 'Conversation not found');
-      return;
-    }
-    if (this.atLeast('1.23.0') && conversation.subscriberCount >= MAX_SOCKET_SUBSCRIBERS) {
-      ws.close(1013, 'Too many connections for this conversation');
-      return;
-    }
-    const send = (event: SimEvent): void => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(withoutNulls(event)));
-    };
-    // The snapshot goes first; the subscription starts before the replay, so events can arrive twice.
-    send(stateUpdateEvent('full_state', conversation.state()));
-    const unsubscribe = conversation.subscribe(send);
-    ws.on('close', unsubscribe);
-
-    const q = url.searchParams;
-    // resend_mode arrived in 1.15; resend_all=true is the older (deprecated) spelling of `all`.
-    const resendMode = this.atLeast('1.15.0') ? q.get('resend_mode') : null;
-    const mode = resendMode ?? (q.get('resend_all') === 'true' ? 'all' : undefined);
-    if (mode === 'all') for (const e of [...conversation.events]) send(e);
-    if (mode === 'since') {
-      const after = q.get('after_timestamp');
-      if (after)
-        for (const e of conversation.events.filter((ev) => ev.timestamp >= normalizeTimestamp(after)))
-          send(e);
-    }
-
-    ws.on('message', (data) => {
-      let frame: unknown;
-      try {
-        frame = JSON.parse(rawDataToString(data));
-      } catch {
-        return this.frameError(ws, 'JSONDecodeError', 'Invalid JSON');
-      }
-      if (isRecord(frame) && frame.type === 'auth') return;
-      if (!isRecord(frame) || frame.role !== 'user')
-        return this.frameError(
-          ws,
-          isRecord(frame) && 'role' in frame ? 'AssertionError' : 'ValidationError',
-          'role: Field required',
-        );
-      const content = parseContent(frame.content, true);
-      if (!content) return this.frameError(ws, 'ValidationError', 'content: Input should be a valid list');
-      conversation.sendMessage(content, true);
-    });
-  }
-
-  private frameError(ws: WebSocket, code: string, detail: string): void {
-    if (!this.atLeast('1.16.0')) return;
-    if (ws.readyState === WebSocket.OPEN)
-      ws.send(JSON.stringify(withoutNulls(serverErrorEvent(code, detail))));
-  }
-}
-
-function rawDataToString(data: WebSocket.RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
-}
-
-/** Content parts the SDK accepts: `{type:"text",text}` and `{type:"image",image_urls:[…]}`. */
-function parseContent(raw: unknown, allowString: boolean): unknown[] | undefined {
-  if (allowString && typeof raw === 'string') return [{ type: 'text', text: raw }];
-  if (!Array.isArray(raw)) return undefined;
-  const ok = raw.every(
-    (part) =>
-      isRecord(part) &&
-      ((part.type === 'text' && typeof part.text === 'string') ||
-        (part.type === 'image' &&
-          Array.isArray(part.image_urls) &&
-          part.image_urls.every((u) => typeof u === 'string'))),
-  );
-  return ok ? raw : undefined;
-}
-
-function sortOrder(raw: string | null): boolean {
-  if (raw === null || raw === 'TIMESTAMP') return false;
-  if (raw === 'TIMESTAMP_DESC') return true;
-  throw validationError(
-    ['query', 'sort_order'],
-    "Input should be 'TIMESTAMP' or 'TIMESTAMP_DESC'",
-    raw,
-    'enum',
-  );
-}
-
-/** A timezone-aware filter value is converted to the server's local time (UTC here); naive values compare as strings. */
-function normalizeTimestamp(raw: string): string {
-  if (/[zZ]|[+-]\d\d:\d\d$/.test(raw)) {
-    const t = Date.parse(raw);
-    if (!Number.isNaN(t))
-      return new Date(t)
-        .toISOString()
-        .slice(0, 23)
-        .replace(/\.(\d{3})$/, '.$1000');
-  }
-  return raw;
-}
-
-function filterEvents(events: SimEvent[], q: URLSearchParams): SimEvent[] {
-  const kind = q.get('kind');
-  const source = q.get('source');
-  const body = q.get('body')?.toLowerCase();
-  const gte = q.get('timestamp__gte');
-  const lt = q.get('timestamp__lt');
-  return events.filter(
-    (e) =>
-      (!kind || qualifiedKind(e.kind) === kind) &&
-      (!source || e.source === source) &&
-      (!body || (e.kind === 'MessageEvent' && messageText(e).toLowerCase().includes(body))) &&
-      (!gte || e.timestamp >= normalizeTimestamp(gte)) &&
-      (!lt || e.timestamp < normalizeTimestamp(lt)),
-  );
-}
-
-/**
- * Agent-server paging: `next_page_id` is the id of the first item of the next page, and passing it back
- * starts at that item (inclusive). An unknown page id restarts from the beginning.
- */
-function page<T>(
-  items: T[],
-  pageId: string | null,
-  limit: number,
-  idOf: (item: T) => string = (item) => String((item as { id: unknown }).id),
-): { items: T[]; next_page_id: string | null } {
-  let start = 0;
-  if (pageId) {
-    const index = items.findIndex((item) => idOf(item) === pageId);
-    start = index >= 0 ? index : 0;
-  }
-  const slice = items.slice(start, start + limit);
-  const next = items[start + limit];
-  return { items: slice, next_page_id: next ? idOf(next) : null };
 }
 
 export function isExecutionStatus(value: string): value is ExecutionStatus {

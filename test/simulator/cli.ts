@@ -1,7 +1,8 @@
 /**
- * Standalone simulator: `npm run simulator -- --port 0 [--api-key K] [--session-api-key K] [--no-v1]
- * [--no-rate-limit] [--agent-version 1.19.1] [--step-ms 400] [--error-rate 0.1] [--latency-ms 200]
- * [--drop-rate 0.05] [--seed-demo]`. Prints one line with its URL once it accepts requests.
+ * Standalone simulator: `npm run simulator -- --port 0 [--profile current|legacy] [--api-key K]
+ * [--session-api-key K] [--no-v1] [--no-rate-limit] [--agent-version 1.44.0] [--step-ms 400]
+ * [--error-rate 0.1] [--latency-ms 200] [--drop-rate 0.05] [--seed-demo]`. Prints one line with its URL
+ * once it accepts requests.
  */
 import { seedDemo } from './seed';
 import { startSimulator, type SimulatorOptions } from './simulator';
@@ -29,6 +30,12 @@ export function parseArgs(argv: string[]): CliArgs {
     const flag = argv[i]!;
     const value = (): string | undefined => argv[++i];
     switch (flag) {
+      case '--profile': {
+        const profile = value();
+        if (profile !== 'current' && profile !== 'legacy') fail('--profile needs current or legacy');
+        args.options.profile = profile;
+        break;
+      }
       case '--port':
         args.options.port = num(flag, value(), 0, 65535);
         break;
@@ -67,8 +74,10 @@ export function parseArgs(argv: string[]): CliArgs {
         break;
       case '--help':
         process.stdout.write(
-          'usage: npm run simulator -- [--port N] [--host H] [--api-key K] [--session-api-key K] [--no-v1]\n' +
-            '  [--no-rate-limit] [--agent-version V] [--step-ms N] [--error-rate F] [--latency-ms N] [--drop-rate F] [--seed-demo]\n',
+          'usage: npm run simulator -- [--profile current|legacy] [--port N] [--host H] [--api-key K]\n' +
+            '  [--session-api-key K] [--no-v1] [--no-rate-limit] [--agent-version V] [--step-ms N] [--error-rate F]\n' +
+            '  [--latency-ms N] [--drop-rate F] [--seed-demo]\n' +
+            "  --profile: current (default) = today's OpenHands, no V0 routes; legacy = the Nov-2025 server with V0\n",
         );
         process.exit(0);
         break;

@@ -202,3 +202,12 @@ export function timeSorter<T extends { createdAt: number; updatedAt: number }>(
     throw validationError(['query', 'sort_order'], 'Input should be a valid sort order', order, 'enum');
   return sorter;
 }
+
+/** Python's `repr` of a list of strings, as f-strings put it into error details: `['a', 'b']`. */
+export function pythonList(items: string[]): string {
+  const repr = (text: string): string =>
+    text.includes("'") && !text.includes('"')
+      ? `"${text.replace(/\\/g, '\\\\')}"`
+      : `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `[${items.map(repr).join(', ')}]`;
+}

@@ -19,6 +19,11 @@ export interface SimServerOptions {
   onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** Test-control routes under `/_sim/`: not logged, never faulted. */
   control?: Router;
+  /**
+   * Maps the decoded request path to the one routes, faults and the log see (the agent server's
+   * `root_path`: `/runtime/<port>/api/…` is answered as `/api/…`). Default: unchanged.
+   */
+  routePath?: (path: string) => string;
 }
 
 /**
@@ -83,13 +88,14 @@ export class SimServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
-    let path: string;
+    let decoded: string;
     try {
-      path = decodeURIComponent(url.pathname);
+      decoded = decodeURIComponent(url.pathname);
     } catch {
       sendJson(res, 400, { detail: 'Invalid URL encoding' });
       return;
     }
+    const path = this.options.routePath ? this.options.routePath(decoded) : decoded;
     const method = req.method ?? 'GET';
     const base = { req, res, url, query: url.searchParams };
 

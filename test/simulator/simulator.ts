@@ -1,32 +1,67 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addV1Routes } from './app-routes';
+import { type AppServerContext, addV1Routes } from './app-routes';
+import { checkAuth } from './auth';
+import { addCloudRoutes } from './cloud-routes';
+import { addCurrentConversationRoutes, webClientConfig } from './current-routes';
+import { addEventRoutes } from './event-routes';
 import { type ExecutionStatus } from './events';
 import { Faults, type RequestLogEntry } from './faults';
 import { isRecord, readJson, type RouteContext, Router, sendJson } from './http';
 import { hexOf } from './ids';
 import { addLegacyRoutes } from './legacy-routes';
+import { Organisations, type OrgSpec } from './orgs';
+import { DEFAULT_AGENT_VERSIONS, type SimulatorProfile } from './profile';
 import { RateLimiter } from './rate-limit';
+import { parseRowQuirkSettings, type RowQuirkSettings, type RowQuirks } from './row-quirks';
 import { Scheduler } from './scheduler';
 import { SimServer } from './sim-server';
 import { type AppConversationRecord, type StartTaskStatus, World } from './world';
 
+export { DEFAULT_AGENT_VERSIONS, type SimulatorProfile };
+export type { OrgSpec, RowQuirkSettings };
+export type { RowQuirk, QuirkField } from './row-quirks';
+
+/**
+ * The Cloud user of the current profile: a UUID like Keycloak's, which is also the id of the personal
+ * org. (The legacy profile keeps its Nov-2025 stand-in `user-1`.)
+ */
+export const CLOUD_USER_ID = '6a1f3c2e-8b4d-4e5f-9a7b-0c1d2e3f4a5b';
+
 export interface SimulatorOptions {
+  /** Agent servers behind a path prefix (`/runtime/<port>/…`, as a proxy serves them); URLs carry it. */
+  agentPathPrefix?: boolean;
+  /** Default 'current' (see SimulatorProfile). */
+  profile?: SimulatorProfile;
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
-  /** Cloud-style key: every `/api` call but `/api/options/config` needs `Authorization: Bearer <key>`. */
+  /**
+   * Cloud-style key: every `/api` and `/mcp` call needs it as `Authorization: Bearer <key>` (or
+   * `X-Session-API-Key`, or today also `X-Access-Token`), except `/api/options/config` and, today,
+   * `/api/v1/web-client/config` and `/api/v1/webhooks/*`.
+   */
   apiKey?: string | null;
-  /** Self-hosted `SESSION_API_KEY`: protects the V0 routes only (`X-Session-API-Key`), as the real server does. */
+  /**
+   * Self-hosted `SESSION_API_KEY` (`X-Session-API-Key`). Current: guards every `/api/v1` route except
+   * web-client config and webhooks. Legacy: guards the V0 routes only, as the Nov-2025 server did.
+   */
   sessionApiKey?: string | null;
+  /**
+   * Cloud organisations of the user (current profile, SaaS mode). Default: one personal org whose id is
+   * CLOUD_USER_ID. An org is personal when its id is the user's id; the first one is the current org.
+   */
+  orgs?: OrgSpec[];
+  /** Current profile: fields replacing those of `GET /api/v1/web-client/config` (e.g. `error_message`). */
+  webClientConfig?: Record<string, unknown>;
   /** Defaults to 'saas' when `apiKey` is set, else 'oss'. */
   appMode?: 'oss' | 'saas';
   /** false: the V1 router is not mounted (`ENABLE_V1=0`); `/api/v1/*` answers 404. */
   v1Enabled?: boolean;
   /** The real per-IP (self-hosted) or per-user (Cloud) limits; on by default. */
   rateLimit?: boolean;
-  /** Agent-server release imitated by every sandbox. */
+  /** Agent-server release imitated by every sandbox (default: the profile's, DEFAULT_AGENT_VERSIONS). */
   agentVersion?: string;
   /** Milliseconds per simulated step (start-task steps, agent steps). */
   stepMs?: number;
@@ -38,6 +73,13 @@ export interface SimulatorOptions {
 }
 
 export interface Simulator {
+  readonly profile: SimulatorProfile;
+  /** The user conversations and sandboxes belong to: null self-hosted, CLOUD_USER_ID (legacy `user-1`) on Cloud. */
+  readonly userId: string | null;
+  /** Cloud organisations (current profile, SaaS mode only). */
+  readonly orgs: Organisations | undefined;
+  /** Spoiled app-conversation rows and pages for tolerance tests (see row-quirks.ts). */
+  readonly rowQuirks: RowQuirks;
   readonly url: string;
   readonly port: number;
   readonly world: World;
@@ -64,9 +106,9 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-export const DEFAULT_AGENT_VERSION = '1.19.1';
-
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const profile = options.profile ?? 'current';
+  const legacy = profile === 'legacy';
   const host = options.host ?? '127.0.0.1';
   const apiKey = options.apiKey ?? null;
   const appMode = options.appMode ?? (apiKey ? 'saas' : 'oss');
@@ -75,10 +117,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const faults = new Faults(options.seed ?? 1);
   const requests: RequestLogEntry[] = [];
   const scheduler = new Scheduler(options.stepMs ?? 400);
-  const userId = appMode === 'saas' ? 'user-1' : null;
+  const userId = appMode === 'saas' ? (legacy ? 'user-1' : CLOUD_USER_ID) : null;
+  // Organisations are an enterprise feature of today's Cloud; the Nov-2025 server had none.
+  const orgs = appMode === 'saas' && !legacy ? new Organisations(CLOUD_USER_ID, options.orgs) : undefined;
   const world = new World({
+    profile,
+    appMode,
     host,
-    agentVersion: options.agentVersion ?? DEFAULT_AGENT_VERSION,
+    agentVersion: options.agentVersion ?? DEFAULT_AGENT_VERSIONS[profile],
     userId,
     filesRoot,
     faults,
@@ -87,43 +133,44 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     maxSandboxes: options.maxSandboxes ?? 5,
     sandboxTimeoutSteps: options.sandboxTimeoutSteps ?? 10,
     socketAuthTimeoutMs: options.socketAuthTimeoutMs ?? 10_000,
+    orgs,
+    ...(options.agentPathPrefix ? { agentPathPrefix: true } : {}),
   });
   const limiter = new RateLimiter(appMode);
+  const context: AppServerContext = { world, userId, orgs };
 
   const router = new Router();
-  router.add('GET', '/api/options/config', (c) =>
-    sendJson(c.res, 200, {
-      APP_MODE: appMode,
-      GITHUB_CLIENT_ID: null,
-      POSTHOG_CLIENT_KEY: null,
-      FEATURE_FLAGS: { ENABLE_BILLING: false, HIDE_LLM_SETTINGS: false },
-    }),
-  );
+  if (legacy)
+    router.add('GET', '/api/options/config', (c) =>
+      sendJson(c.res, 200, {
+        APP_MODE: appMode,
+        GITHUB_CLIENT_ID: null,
+        POSTHOG_CLIENT_KEY: null,
+        FEATURE_FLAGS: { ENABLE_BILLING: false, HIDE_LLM_SETTINGS: false },
+      }),
+    );
   router.add('GET', '/alive', (c) => sendJson(c.res, 200, { status: 'ok' }));
   router.add('GET', '/health', (c) => sendJson(c.res, 200, 'OK'));
+  // The status router of today's server has /ready too (its body is not in the notes: the /health string).
+  if (!legacy) router.add('GET', '/ready', (c) => sendJson(c.res, 200, 'OK'));
   router.add('GET', '/server_info', (c) => sendJson(c.res, 200, { version: 'simulator', app_mode: appMode }));
-  if (v1Enabled) addV1Routes(router, world, userId);
-  addLegacyRoutes(router, world, scheduler, filesRoot);
+  if (v1Enabled) {
+    if (!legacy)
+      router.add('GET', '/api/v1/web-client/config', (c) =>
+        sendJson(c.res, 200, webClientConfig(appMode, options.webClientConfig)),
+      );
+    addV1Routes(router, context);
+    if (!legacy) {
+      addCurrentConversationRoutes(router, context);
+      addEventRoutes(router, context);
+    }
+  }
+  if (orgs) addCloudRoutes(router, context, orgs);
+  if (legacy) addLegacyRoutes(router, world, scheduler, filesRoot);
 
+  const authSettings = { profile, apiKey, sessionApiKey: options.sessionApiKey ?? null, router };
   const guard = async (ctx: RouteContext): Promise<boolean> => {
-    const path = ctx.url.pathname;
-    if (apiKey && (path.startsWith('/api') || path.startsWith('/mcp')) && path !== '/api/options/config') {
-      const auth = ctx.req.headers.authorization;
-      const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
-      const headerKey = ctx.req.headers['x-session-api-key'];
-      // Cloud: a wrong key is not an error of its own; it falls through to "no credentials".
-      const offered = bearer ?? (typeof headerKey === 'string' ? headerKey : undefined);
-      if (offered !== apiKey) {
-        sendJson(ctx.res, 401, { error: 'NoCredentialsError' });
-        return true;
-      }
-    }
-    // Every V0 router carries the SESSION_API_KEY dependency, /api/options/config (PUB) included (§2.1).
-    const isV0 = path.startsWith('/api/') && !path.startsWith('/api/v1/');
-    if (options.sessionApiKey && isV0 && ctx.req.headers['x-session-api-key'] !== options.sessionApiKey) {
-      sendJson(ctx.res, 401, { detail: 'Unauthorized' });
-      return true;
-    }
+    if (checkAuth(authSettings, ctx)) return true;
     if (options.rateLimit ?? true) {
       const key = appMode === 'saas' ? (apiKey ?? 'anonymous') : (ctx.req.socket.remoteAddress ?? 'unknown');
       return limiter.apply(key, ctx.res);
@@ -137,6 +184,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   let online = true;
   const sim: Simulator = {
+    profile,
+    userId,
+    orgs,
+    rowQuirks: world.rowQuirks,
     get url() {
       return app.origin;
     },
@@ -248,6 +299,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
     r.add('POST', '/_sim/sockets/drop', (c) => {
       sim.dropSockets();
+      sendJson(c.res, 200, { success: true });
+    });
+    // Body: RowQuirkSettings, or a RowQuirk plus `conversation_id` for one conversation's rows.
+    r.add('POST', '/_sim/row-quirks', async (c) => {
+      const body = await readJson(c.req);
+      const quirks = isRecord(body) ? parseRowQuirkSettings(body) : undefined;
+      if (!isRecord(body) || !quirks) return sendJson(c.res, 422, { detail: 'expected RowQuirkSettings' });
+      if (typeof body.conversation_id === 'string')
+        world.rowQuirks.forConversation(body.conversation_id, quirks);
+      else world.rowQuirks.set(quirks);
+      sendJson(c.res, 200, { success: true });
+    });
+    r.add('DELETE', '/_sim/row-quirks', (c) => {
+      world.rowQuirks.reset();
       sendJson(c.res, 200, { success: true });
     });
     return r;

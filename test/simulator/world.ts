@@ -2,10 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentServer } from './agent-server';
 import type { AgentConversation } from './agent-conversation';
+import { lastLlmCallAt, metricsSnapshot } from './conversation-stats';
 import { textContent, utcIso } from './events';
 import type { Faults, RequestLogEntry } from './faults';
 import { base62, hexOf, newHexId } from './ids';
 import type { LegacyConversation } from './legacy';
+import type { Organisations } from './orgs';
+import type { AppMode, SimulatorProfile } from './profile';
+import { type RowQuirk, RowQuirks } from './row-quirks';
 import type { Scheduler } from './scheduler';
 
 export const SANDBOX_STATUSES = ['STARTING', 'RUNNING', 'PAUSED', 'ERROR', 'MISSING'] as const;
@@ -39,17 +43,27 @@ export interface AppConversationRecord {
   id: string;
   sandboxId: string;
   createdByUserId: string | null;
+  /** Cloud: the org that was effective when the conversation was created (null when self-hosted). */
+  orgId: string | null;
   selectedRepository: string | null;
   selectedBranch: string | null;
   gitProvider: string | null;
-  title: string;
+  /** Null only after a current-profile PATCH clears it. */
+  title: string | null;
   trigger: string | null;
   prNumber: number[];
   llmModel: string | null;
+  /** Sharing flag (current profile; PATCH `{public}`). */
+  public: boolean | null;
   parentId: string | null;
   subIds: string[];
   createdAt: number;
   updatedAt: number;
+  /**
+   * The agent-side conversation. The real app server keeps its own copy of the events (sent to it by
+   * webhook); the simulator reads them from this object, which outlives a paused or deleted sandbox.
+   */
+  agent?: AgentConversation;
 }
 
 export interface StartTask {
@@ -61,11 +75,17 @@ export interface StartTask {
   sandboxId: string | null;
   agentServerUrl: string | null;
   request: Record<string, unknown>;
+  /** The org its conversation will belong to (Cloud). */
+  orgId: string | null;
   createdAt: number;
   updatedAt: number;
 }
 
 export interface WorldOptions {
+  profile: SimulatorProfile;
+  /** Agent servers answer under `/runtime/<port>` (their root path) and every URL to them carries it. */
+  agentPathPrefix?: boolean;
+  appMode: AppMode;
   host: string;
   agentVersion: string;
   userId: string | null;
@@ -77,6 +97,8 @@ export interface WorldOptions {
   /** Steps a start task waits for a sandbox before giving up (120 s on the real server). */
   sandboxTimeoutSteps: number;
   socketAuthTimeoutMs: number;
+  /** Cloud organisations (current profile in SaaS mode only). */
+  orgs: Organisations | undefined;
 }
 
 /** Everything the simulated deployment knows: sandboxes with their agent servers, V1 rows, start tasks, V0 conversations. */
@@ -88,10 +110,16 @@ export class World {
   /** Sandboxes whose next start fails; and start tasks that fail at a given step. */
   failNextSandbox = false;
   failNextStart: { at: StartTaskStatus; detail: string } | undefined;
+  /** Test control: spoiled app-conversation rows (see row-quirks.ts). */
+  readonly rowQuirks = new RowQuirks();
   private readonly taskListeners = new Set<(task: StartTask) => void>();
   private online = true;
 
   constructor(readonly options: WorldOptions) {}
+
+  get current(): boolean {
+    return this.options.profile === 'current';
+  }
 
   get isOnline(): boolean {
     return this.online;
@@ -122,6 +150,7 @@ export class World {
       log: this.options.log,
       scheduler: this.options.scheduler,
       socketAuthTimeoutMs: this.options.socketAuthTimeoutMs,
+      ...(this.options.agentPathPrefix ? { pathPrefix: '/runtime/{port}' } : {}),
     });
     const sandbox: Sandbox = {
       id,
@@ -205,11 +234,15 @@ export class World {
       session_api_key: running ? sandbox.agent.sessionApiKey : null,
       exposed_urls: running
         ? [
-            { name: 'AGENT_SERVER', url: sandbox.agent.url, port },
+            { name: 'AGENT_SERVER', url: sandbox.agent.baseUrl, port },
             { name: 'VSCODE', url: `http://${this.options.host}:${port + 1}`, port: port + 1 },
           ]
         : null,
       created_at: utcIso(sandbox.createdAt),
+      // Today's server explains a sandbox's state (the pod or scheduling reason); null when there is none.
+      ...(this.current
+        ? { status_detail: sandbox.status === 'ERROR' ? 'Sandbox failed to start' : null }
+        : {}),
     };
   }
 
@@ -222,7 +255,32 @@ export class World {
     return sandbox.agent.get(record.id);
   }
 
+  /**
+   * `updated_at` as the app server stores it. Current profile: every stats webhook (one per LLM call)
+   * bumps it too, not only status and title changes (§7).
+   */
+  updatedAt(record: AppConversationRecord): number {
+    const lastCall = this.current && record.agent ? lastLlmCallAt(record.agent.events) : undefined;
+    return Math.max(record.updatedAt, lastCall ?? 0);
+  }
+
   appConversation(record: AppConversationRecord): Record<string, unknown> {
+    const row = this.legacyAppConversation(record);
+    if (!this.current) return row;
+    return {
+      ...row,
+      updated_at: utcIso(this.updatedAt(record)),
+      agent_kind: 'openhands',
+      metrics: metricsSnapshot(record.agent?.events ?? [], record.llmModel),
+      public: record.public,
+      tags: {},
+      // Cloud's OpenAPI adds these two projections; both are null for a plain OpenHands agent.
+      ...(this.options.appMode === 'saas' ? { acp_server: null, launched_agent_profile: null } : {}),
+    };
+  }
+
+  /** The Nov-2025 AppConversation (legacy profile), also the base of today's. */
+  private legacyAppConversation(record: AppConversationRecord): Record<string, unknown> {
     const sandbox = this.sandboxes.get(record.sandboxId);
     const live = this.live(record);
     const running = sandbox?.status === 'RUNNING';
@@ -244,7 +302,7 @@ export class World {
       updated_at: utcIso(record.updatedAt),
       sandbox_status: sandbox?.status ?? 'MISSING',
       execution_status: live?.executionStatus ?? null,
-      conversation_url: running && sandbox ? `${sandbox.agent.url}/api/conversations/${record.id}` : null,
+      conversation_url: running && sandbox ? `${sandbox.agent.baseUrl}/api/conversations/${record.id}` : null,
       session_api_key: running && sandbox ? sandbox.agent.sessionApiKey : null,
     };
   }
@@ -265,7 +323,7 @@ export class World {
   }
 
   /** `POST /api/v1/app-conversations`: the task comes back WORKING; the rest runs in the background. */
-  startConversation(request: Record<string, unknown>): StartTask {
+  startConversation(request: Record<string, unknown>, orgId: string | null = null): StartTask {
     const now = Date.now();
     const task: StartTask = {
       id: newHexId(),
@@ -276,6 +334,7 @@ export class World {
       sandboxId: null,
       agentServerUrl: null,
       request,
+      orgId,
       createdAt: now,
       updatedAt: now,
     };
@@ -331,7 +390,7 @@ export class World {
     await this.step(task, 'SETTING_UP_GIT_HOOKS');
     await this.step(task, 'SETTING_UP_SKILLS');
     await this.step(task, 'STARTING_CONVERSATION');
-    this.setTask(task, { agentServerUrl: sandbox.agent.url });
+    this.setTask(task, { agentServerUrl: sandbox.agent.baseUrl });
 
     const id = hexOf(str('conversation_id') ?? newHexId());
     const now = Date.now();
@@ -339,6 +398,7 @@ export class World {
       id,
       sandboxId: sandbox.id,
       createdByUserId: this.options.userId,
+      orgId: task.orgId,
       selectedRepository: parent?.selectedRepository ?? str('selected_repository'),
       selectedBranch: parent?.selectedBranch ?? str('selected_branch'),
       gitProvider: parent?.gitProvider ?? str('git_provider'),
@@ -349,6 +409,7 @@ export class World {
         ? req.pr_number.filter((n): n is number => typeof n === 'number')
         : [],
       llmModel: parent?.llmModel ?? str('llm_model') ?? 'litellm_proxy/claude-sonnet-4-5',
+      public: typeof req.public === 'boolean' ? req.public : null,
       parentId: parent?.id ?? null,
       subIds: [],
       createdAt: now,
@@ -368,9 +429,10 @@ export class World {
   attachAgentConversation(record: AppConversationRecord, sandbox: Sandbox): AgentConversation {
     const conversation = sandbox.agent.create({
       id: record.id,
-      title: record.title,
+      title: record.title ?? undefined,
       llmModel: record.llmModel ?? undefined,
     });
+    record.agent = conversation;
     conversation.onTitle = (title) => {
       record.title = title;
       record.updatedAt = Date.now();
@@ -396,6 +458,34 @@ export class World {
     return true;
   }
 
+  /**
+   * Current profile: `DELETE /api/v1/app-conversations/{id}`. Sub-conversations, the agent-server copy
+   * (only if its sandbox runs and no other conversation shares it), the row and its start tasks go now;
+   * the sandbox goes in the background, and only if no conversation references it any more.
+   */
+  async deleteAppConversation(record: AppConversationRecord): Promise<void> {
+    for (const subId of [...record.subIds]) {
+      const sub = this.conversations.get(subId);
+      if (sub) await this.deleteAppConversation(sub);
+    }
+    const sandboxId = record.sandboxId;
+    const sandbox = this.sandboxes.get(sandboxId);
+    if (sandbox?.status === 'RUNNING' && this.conversationsIn(sandboxId) <= 1)
+      sandbox.agent.remove(record.id);
+    this.conversations.delete(record.id);
+    const parent = record.parentId ? this.conversations.get(record.parentId) : undefined;
+    if (parent) parent.subIds = parent.subIds.filter((id) => id !== record.id);
+    for (const [taskId, task] of this.tasks)
+      if (task.appConversationId === record.id) this.tasks.delete(taskId);
+    this.options.scheduler.after(this.options.scheduler.stepMs, () => {
+      if (this.conversationsIn(sandboxId) === 0) void this.deleteSandbox(sandboxId);
+    });
+  }
+
+  private conversationsIn(sandboxId: string): number {
+    return [...this.conversations.values()].filter((c) => c.sandboxId === sandboxId).length;
+  }
+
   /** Test control and demo seeding: a V1 conversation that exists already, in a given state. */
   async seedConversation(seed: {
     title?: string;
@@ -403,6 +493,10 @@ export class World {
     sandboxStatus?: 'RUNNING' | 'PAUSED';
     createdAt?: number;
     selectedRepository?: string;
+    /** Cloud: the org it belongs to (default: the user's current org). */
+    orgId?: string;
+    /** Spoils its rows in search and batch get (see row-quirks.ts). */
+    rowQuirk?: RowQuirk;
   }): Promise<AppConversationRecord> {
     const sandbox = await this.createSandbox();
     await this.options.scheduler.sleep(2.5);
@@ -413,6 +507,12 @@ export class World {
       seed.title,
       seed.selectedRepository,
     );
+    if (seed.orgId !== undefined) {
+      const org = this.options.orgs?.find(seed.orgId);
+      if (!org) throw new Error(`simulator: ${seed.orgId} is not one of the user's orgs`);
+      record.orgId = org.id;
+    }
+    if (seed.rowQuirk) this.rowQuirks.forConversation(record.id, seed.rowQuirk);
     const conversation = this.attachAgentConversation(record, sandbox);
     this.conversations.set(record.id, record);
     for (const text of seed.messages ?? []) conversation.sendMessage([textContent(text)], true);
@@ -453,6 +553,7 @@ export class World {
       id,
       sandboxId: sandbox.id,
       createdByUserId: this.options.userId,
+      orgId: this.options.orgs?.currentOrgId ?? null,
       selectedRepository: repository ?? null,
       selectedBranch: repository ? 'main' : null,
       gitProvider: repository ? 'github' : null,
@@ -460,6 +561,7 @@ export class World {
       trigger: 'gui',
       prNumber: [],
       llmModel: 'litellm_proxy/claude-sonnet-4-5',
+      public: null,
       parentId: null,
       subIds: [],
       createdAt,

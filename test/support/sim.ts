@@ -74,10 +74,17 @@ export interface StartedConversation {
 export async function createConversation(
   sim: Simulator,
   request: Record<string, unknown> = {},
+  /** The app server's key, when it has one (self-hosted SESSION_API_KEY or a Cloud key). */
+  auth: { sessionApiKey?: string; apiKey?: string } = {},
 ): Promise<StartedConversation> {
+  const headers: Record<string, string> = {
+    ...(auth.sessionApiKey ? { 'X-Session-API-Key': auth.sessionApiKey } : {}),
+    ...(auth.apiKey ? { Authorization: `Bearer ${auth.apiKey}` } : {}),
+  };
   const created = await call<{ id: string }>(`${sim.url}/api/v1/app-conversations`, {
     method: 'POST',
     json: request,
+    headers,
   });
   if (created.status !== 200) throw new Error(`create failed: ${created.status} ${created.text}`);
   const taskId = created.body.id;
@@ -85,6 +92,7 @@ export async function createConversation(
     async () => {
       const res = await call<({ status: string; app_conversation_id: string | null } | null)[]>(
         `${sim.url}/api/v1/app-conversations/start-tasks?ids=${taskId}`,
+        { headers },
       );
       const t = res.body[0];
       if (t?.status === 'ERROR') throw new Error('start task failed');
@@ -95,6 +103,7 @@ export async function createConversation(
   );
   const conv = await call<Record<string, string>[]>(
     `${sim.url}/api/v1/app-conversations?ids=${task.app_conversation_id}`,
+    { headers },
   );
   const c = conv.body[0]!;
   const conversationUrl = c.conversation_url!;
@@ -104,6 +113,7 @@ export async function createConversation(
     sandboxId: c.sandbox_id!,
     conversationUrl,
     sessionApiKey: c.session_api_key!,
-    agentUrl: new URL(conversationUrl).origin,
+    // The agent server's base URL, path prefix included.
+    agentUrl: conversationUrl.replace(/\/api\/conversations\/[^/]+$/, ''),
   };
 }

@@ -244,7 +244,7 @@ describe.each(['1.3.0', '1.20.0'])('route form on agent server %s', (agentVersio
 });
 
 describe('V0 conversation (legacy server)', () => {
-  const sim = useSimulator({ stepMs: 5, v1Enabled: false });
+  const sim = useSimulator({ stepMs: 5, profile: 'legacy', v1Enabled: false });
   it('uploads a text file through the legacy route', async () => {
     const server = makeServer(sim().url);
     const ref = await server.createConversation({});

@@ -12,6 +12,8 @@ import {
   baseUrlSchema,
   describeProblems,
   formatProblems,
+  orgIdSchema,
+  orgNameSchema,
   serverIdSchema,
   serverInputSchema,
   serverKind,
@@ -37,6 +39,10 @@ const storedServerSchema = z.object({
   baseUrl: baseUrlSchema,
   // 'session' on disk means "this server's key is entered per session"; the key itself is never stored.
   keyStorage: z.enum(KEY_STORAGES),
+  // Cloud: the organisation the entry acts in, and its name for display. Absent in files from before
+  // organisations (and whenever none was picked): the user's current organisation.
+  orgId: orgIdSchema.optional(),
+  orgName: orgNameSchema.optional(),
 });
 type StoredServer = z.output<typeof storedServerSchema>;
 
@@ -201,7 +207,13 @@ export class AccountService {
         await store.set(id, valid.apiKey);
         keyStorage = store.storage;
       }
-      const server: StoredServer = { id, name: valid.name, baseUrl: valid.baseUrl, keyStorage };
+      const server: StoredServer = {
+        id,
+        name: valid.name,
+        baseUrl: valid.baseUrl,
+        keyStorage,
+        ...withOrg(valid.orgId ?? null, valid.orgName ?? null),
+      };
       try {
         await this.save([...this.servers, server]);
       } catch (error) {
@@ -223,11 +235,14 @@ export class AccountService {
       const current = this.find(id);
       const valid = parse(serverUpdateSchema, patch);
       this.assertWritable();
+      const baseUrl = valid.baseUrl ?? current.baseUrl;
       const next: StoredServer = {
-        ...current,
+        ...withoutOrg(current),
         name: valid.name ?? current.name,
-        baseUrl: valid.baseUrl ?? current.baseUrl,
+        baseUrl,
+        ...nextOrg(current, valid.orgId, valid.orgName, baseUrl !== current.baseUrl),
       };
+      const orgChanged = (next.orgId ?? null) !== (current.orgId ?? null);
       let rollback: (() => Promise<void>) | undefined;
       let staleKeychainKey = false;
 
@@ -255,7 +270,9 @@ export class AccountService {
       if (next.keyStorage !== 'session') await this.session.delete(id);
       // Switched from keychain to a session key (typically because the keychain is down): try to tidy up.
       if (staleKeychainKey) await this.forgetKey(this.keychain, id);
-      this.logger.info(`accounts: updated server ${id} (key: ${next.keyStorage})`);
+      this.logger.info(
+        `accounts: updated server ${id} (key: ${next.keyStorage}${orgChanged ? `, organization: ${next.orgId ?? 'current'}` : ''})`,
+      );
       return this.view(next);
     });
   }
@@ -303,6 +320,14 @@ export class AccountService {
     return key;
   }
 
+  /**
+   * The organisation a server's requests act in (`X-Org-Id`), read at each request so a change applies at
+   * once; null for none picked, or a server that no longer exists (its requests are failing anyway).
+   */
+  orgId(id: string): string | null {
+    return this.servers.find((s) => s.id === id)?.orgId ?? null;
+  }
+
   private view(server: StoredServer): ServerView {
     // A 'session' entry whose key is not in this run's memory is one from an earlier run: session keys do
     // not survive a restart, so it comes back as keyStorage 'none' with `sessionKeyLost` telling the UI to
@@ -321,6 +346,8 @@ export class AccountService {
       keyStorage,
       hasKey: keyStorage !== 'none',
       sessionKeyLost,
+      orgId: server.orgId ?? null,
+      orgName: server.orgName ?? null,
     };
   }
 
@@ -364,6 +391,37 @@ export class AccountService {
     this.queue = result.catch(() => undefined);
     return result;
   }
+}
+
+type OrgFields = Pick<StoredServer, 'orgId' | 'orgName'>;
+
+/** The stored org fields, only when an organisation is picked (files without one stay as they were). */
+function withOrg(orgId: string | null, orgName: string | null): OrgFields {
+  if (orgId === null) return {};
+  return orgName === null ? { orgId } : { orgId, orgName };
+}
+
+function withoutOrg(server: StoredServer): Omit<StoredServer, 'orgId' | 'orgName'> {
+  const { orgId: _orgId, orgName: _orgName, ...rest } = server;
+  return rest;
+}
+
+/**
+ * The org fields after an update: a given `orgId` wins (its name: the given one, else the known one if it is
+ * the same organisation); otherwise a new address clears the choice (another server's ids mean nothing
+ * there), and anything else keeps it.
+ */
+function nextOrg(
+  current: StoredServer,
+  orgId: string | null | undefined,
+  orgName: string | null | undefined,
+  addressChanged: boolean,
+): OrgFields {
+  if (orgId === undefined)
+    return addressChanged ? {} : withOrg(current.orgId ?? null, current.orgName ?? null);
+  if (orgId === null) return {};
+  const knownName = orgId === current.orgId ? (current.orgName ?? null) : null;
+  return withOrg(orgId, orgName === undefined ? knownName : orgName);
 }
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

@@ -72,8 +72,15 @@ export class AgentServerClient {
     v1Id(target.conversationId);
   }
 
-  get agentOrigin(): string {
-    return new URL(this.target.conversationUrl).origin;
+  /**
+   * The agent server's base URL: its origin plus any path prefix it is served under (e.g. `/runtime/<port>`
+   * behind a proxy, §4.1), i.e. `conversation_url` without `/api/conversations/<id>`.
+   */
+  get agentBase(): string {
+    const url = new URL(this.target.conversationUrl);
+    const at = url.pathname.indexOf('/api/conversations');
+    const prefix = at > 0 ? url.pathname.slice(0, at).replace(/\/+$/, '') : '';
+    return `${url.origin}${prefix}`;
   }
 
   private call<S extends z.ZodType>(
@@ -166,6 +173,21 @@ export class AgentServerClient {
   }
 
   /**
+   * Stops the agent at once, mid-LLM-call (`/interrupt`, agent server ≥ 1.23: an InterruptEvent and `paused`).
+   * Older agent servers have no such route (404): they are paused instead, which waits for the current step.
+   */
+  async interrupt(signal?: AbortSignal): Promise<'interrupted' | 'paused'> {
+    try {
+      await this.call('POST', this.url(['interrupt']), successSchema, { signal });
+      return 'interrupted';
+    } catch (error) {
+      if (!(error instanceof ApiError && error.kind === 'not-found')) throw error;
+      await this.pause(signal);
+      return 'paused';
+    }
+  }
+
+  /**
    * Starts or continues the agent. 409 (already running) counts as done. Older servers (1.3.0) block until
    * the run ends, so the timeout is long; the status arrives over the socket or the poller meanwhile.
    */
@@ -188,7 +210,7 @@ export class AgentServerClient {
 
   /** `GET {agent}/server_info` (no auth needed): the agent-server release, which decides some routes. */
   async serverVersion(signal?: AbortSignal): Promise<string | undefined> {
-    const info = await this.call('GET', buildUrl(this.agentOrigin, ['server_info']), serverInfoSchema, {
+    const info = await this.call('GET', buildUrl(this.agentBase, ['server_info']), serverInfoSchema, {
       signal,
     });
     return info.version;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiError, errorForStatus } from './errors';
-import { type HttpClient, type HttpRequest, label, retryAfterMs } from './http-client';
+import { type HttpClient, type HttpRequest, type HttpResponse, label, retryAfterMs } from './http-client';
 import { buildUrl, legacyId, sandboxId, v1Id } from './ids';
 import type { RequestBudget } from './request-budget';
 import {
@@ -13,16 +13,22 @@ import {
   legacyConversationSchema,
   legacyEventPageSchema,
   legacyUploadSchema,
+  type CurrentApiKey,
+  currentApiKeySchema,
+  type LegacyConfig,
+  legacyConfigSchema,
+  organizationPageSchema,
   type SandboxInfo,
   sandboxInfoSchema,
-  type ServerConfig,
-  serverConfigSchema,
+  type WebClientConfig,
+  webClientConfigSchema,
   type StartTask,
   startTaskPageSchema,
   startTaskSchema,
   successSchema,
 } from './schemas/app-server';
-import { batch } from './schemas/lenient';
+import { batch, type BatchRow } from './schemas/lenient';
+import { agentEventPageSchema } from './schemas/agent-server';
 import { readJsonArrayStream } from './json-array-stream';
 import { postFiles, type TransferProgress } from './file-transfer';
 
@@ -34,6 +40,8 @@ export interface AppServerTarget {
   /** Read from the keychain for each request; never stored on this object. */
   apiKey: () => Promise<string | undefined>;
   budget: RequestBudget;
+  /** Cloud: the organisation this server entry acts in (`X-Org-Id`); none means the user's current one. */
+  orgId?: () => string | null | undefined;
 }
 
 export interface StartConversationRequest {
@@ -44,6 +52,14 @@ export interface StartConversationRequest {
   agentType?: 'default' | 'plan';
   sandboxId?: string;
   parentConversationId?: string;
+}
+
+/** A title as the servers accept it: 1 to 200 characters after trimming. */
+function checkTitle(title: string): string {
+  const trimmed = title.trim();
+  if (trimmed.length < 1 || trimmed.length > 200)
+    throw new ApiError('bad-request', 'A title needs 1 to 200 characters.');
+  return trimmed;
 }
 
 export function chunk<T>(items: T[], size: number): T[][] {
@@ -69,7 +85,11 @@ export class AppServerClient {
    */
   private async headers(): Promise<Record<string, string>> {
     const key = await this.target.apiKey();
-    return key ? { authorization: `Bearer ${key}`, 'x-session-api-key': key } : {};
+    const org = this.target.orgId?.();
+    return {
+      ...(key ? { authorization: `Bearer ${key}`, 'x-session-api-key': key } : {}),
+      ...(org ? { 'x-org-id': org } : {}),
+    };
   }
 
   private async request<S extends z.ZodType>(
@@ -100,22 +120,75 @@ export class AppServerClient {
     );
   }
 
-  async config(signal?: AbortSignal): Promise<ServerConfig> {
-    return this.request('GET', ['api', 'options', 'config'], serverConfigSchema, { signal });
-  }
-
-  /** Whether the V1 router is mounted (it is unless the server runs with ENABLE_V1=0). */
-  async v1Available(signal?: AbortSignal): Promise<boolean> {
+  /** A request whose 404 is an answer ("no such route" or "no such item"): `null` then, else the response. */
+  private async sendOr404(
+    method: HttpRequest['method'],
+    segments: string[],
+    query: Parameters<typeof buildUrl>[2] = {},
+    signal?: AbortSignal,
+  ): Promise<HttpResponse | null> {
     const result = await this.http.send({
-      method: 'GET',
-      url: buildUrl(this.target.baseUrl, ['api', 'v1', 'app-conversations', 'count']),
+      method,
+      url: buildUrl(this.target.baseUrl, segments, query),
       headers: await this.headers(),
-      idempotent: true,
+      idempotent: method === 'GET',
       budget: this.target.budget,
       acceptStatus: [404],
       ...(signal ? { signal } : {}),
     });
-    return result.status !== 404 && typeof result.body === 'number';
+    return result.status === 404 ? null : result;
+  }
+
+  /** `body` read with `schema`, or an invalid-response saying `what` was not understood. */
+  private readAs<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new ApiError('invalid-response', `${this.server} ${what}`);
+    return parsed.data;
+  }
+
+  /** App mode and feature flags (no key needed); `null` on servers from before the route existed. */
+  async webClientConfig(signal?: AbortSignal): Promise<WebClientConfig | null> {
+    const result = await this.sendOr404('GET', ['api', 'v1', 'web-client', 'config'], {}, signal);
+    const parsed = webClientConfigSchema.safeParse(result?.body);
+    return parsed.success ? parsed.data : null;
+  }
+
+  /** The config route of servers from before April 2026 (V0 era); today's servers answer 404. */
+  async legacyConfig(signal?: AbortSignal): Promise<LegacyConfig> {
+    return this.request('GET', ['api', 'options', 'config'], legacyConfigSchema, { signal });
+  }
+
+  /**
+   * One request that answers reachability, the key and V1 at once: the newest conversation. `null` when the
+   * server has no V1 API (404: an old install with ENABLE_V1=0, or not an app server at all).
+   */
+  async probeV1(signal?: AbortSignal): Promise<{ newest: AppConversation | null } | null> {
+    const result = await this.sendOr404(
+      'GET',
+      ['api', 'v1', 'app-conversations', 'search'],
+      { limit: 1 },
+      signal,
+    );
+    if (!result) return null;
+    const page = this.readAs(
+      appConversationPageSchema,
+      result.body,
+      'answered, but not as an OpenHands server (no conversation list).',
+    );
+    return { newest: page.items[0] ?? null };
+  }
+
+  /** Cloud: the key in use and the organisation it acts in. */
+  async currentApiKey(signal?: AbortSignal): Promise<CurrentApiKey> {
+    return this.request('GET', ['api', 'keys', 'current'], currentApiKeySchema, { signal });
+  }
+
+  /** Cloud: the organisations the user belongs to (first 100) and the current one. */
+  async organizations(signal?: AbortSignal) {
+    return this.request('GET', ['api', 'organizations'], organizationPageSchema, {
+      query: { limit: 100 },
+      signal,
+    });
   }
 
   // ---- V1 ----
@@ -240,14 +313,19 @@ export class AppServerClient {
   }
 
   /** Batch get of start tasks, chunked to the server's 99-id limit; nulls for unknown ids, in order. */
-  async getStartTasks(ids: string[], signal?: AbortSignal): Promise<(StartTask | null)[]> {
+  async getStartTasks(ids: string[], signal?: AbortSignal): Promise<BatchRow<StartTask>[]> {
     const clean = ids.map((id) => v1Id(id, 'start task id'));
     const parts = await Promise.all(
       chunk(clean, MAX_BATCH_IDS).map((part) =>
-        this.request('GET', ['api', 'v1', 'app-conversations', 'start-tasks'], batch(startTaskSchema), {
-          query: { ids: part },
-          signal,
-        }),
+        this.request(
+          'GET',
+          ['api', 'v1', 'app-conversations', 'start-tasks'],
+          batch(startTaskSchema, 'start task'),
+          {
+            query: { ids: part },
+            signal,
+          },
+        ),
       ),
     );
     return parts.flat();
@@ -294,25 +372,33 @@ export class AppServerClient {
     });
   }
 
-  /** Batch get of conversations (live status included), chunked to 99 ids per request; nulls for unknown ids. */
-  async getConversations(ids: string[], signal?: AbortSignal): Promise<(AppConversation | null)[]> {
+  /**
+   * Batch get of conversations (live status included), chunked to 99 ids per request; `null` for unknown ids,
+   * `undefined` for a row too malformed to read.
+   */
+  async getConversations(ids: string[], signal?: AbortSignal): Promise<BatchRow<AppConversation>[]> {
     const clean = ids.map((id) => v1Id(id));
     const parts = await Promise.all(
       chunk(clean, MAX_BATCH_IDS).map((part) =>
-        this.request('GET', ['api', 'v1', 'app-conversations'], batch(appConversationSchema), {
-          query: { ids: part },
-          signal,
-        }),
+        this.request(
+          'GET',
+          ['api', 'v1', 'app-conversations'],
+          batch(appConversationSchema, 'conversation'),
+          {
+            query: { ids: part },
+            signal,
+          },
+        ),
       ),
     );
     return parts.flat();
   }
 
-  async getSandboxes(ids: string[], signal?: AbortSignal): Promise<(SandboxInfo | null)[]> {
+  async getSandboxes(ids: string[], signal?: AbortSignal): Promise<BatchRow<SandboxInfo>[]> {
     const clean = ids.map((id) => sandboxId(id));
     const parts = await Promise.all(
       chunk(clean, MAX_BATCH_IDS).map((part) =>
-        this.request('GET', ['api', 'v1', 'sandboxes'], batch(sandboxInfoSchema), {
+        this.request('GET', ['api', 'v1', 'sandboxes'], batch(sandboxInfoSchema, 'sandbox'), {
           query: { id: part },
           signal,
         }),
@@ -401,19 +487,55 @@ export class AppServerClient {
     );
   }
 
-  /** Rename through the V0 route, which also handles V1 ids. */
+  /** V1 rename (`PATCH /api/v1/app-conversations/{id}`, since the V0 removal the only route). */
   async rename(id: string, title: string, signal?: AbortSignal): Promise<void> {
-    const trimmed = title.trim();
-    if (trimmed.length < 1 || trimmed.length > 200)
-      throw new ApiError('bad-request', 'A title needs 1 to 200 characters.');
-    await this.request('PATCH', ['api', 'conversations', legacyId(id)], z.boolean(), {
-      json: { title: trimmed },
+    await this.request('PATCH', ['api', 'v1', 'app-conversations', v1Id(id)], appConversationSchema, {
+      json: { title: checkTitle(title) },
       signal,
     });
   }
 
-  /** Delete through the V0 route (V1: also its sub-conversations, start tasks and sandbox). False if unknown. */
+  /** V1 delete: also its sub-conversations, start tasks and (when unshared) sandbox. False if unknown. */
   async deleteConversation(id: string, signal?: AbortSignal): Promise<boolean> {
+    const result = await this.sendOr404('DELETE', ['api', 'v1', 'app-conversations', v1Id(id)], {}, signal);
+    if (!result) return false;
+    return this.readAs(successSchema, result.body, 'answered the delete with something unexpected.').success;
+  }
+
+  /**
+   * The app server's own copy of a V1 conversation's events (`/api/v1/conversation/{id}/events/search`):
+   * readable while the sandbox is paused. Offset paging; `null` when the server has no such route.
+   */
+  async searchAppEvents(
+    id: string,
+    query: { pageId?: string; limit?: number; desc?: boolean; before?: string } = {},
+    signal?: AbortSignal,
+  ) {
+    const result = await this.sendOr404(
+      'GET',
+      ['api', 'v1', 'conversation', v1Id(id), 'events', 'search'],
+      {
+        page_id: query.pageId,
+        limit: Math.min(100, query.limit ?? 100),
+        sort_order: query.desc ? 'TIMESTAMP_DESC' : 'TIMESTAMP',
+        timestamp__lt: query.before,
+      },
+      signal,
+    );
+    if (!result) return null;
+    return this.readAs(agentEventPageSchema, result.body, 'sent events in a form this app does not know.');
+  }
+
+  /** V0 rename (servers from before April 2026); it also handled V1 ids there. */
+  async renameLegacy(id: string, title: string, signal?: AbortSignal): Promise<void> {
+    await this.request('PATCH', ['api', 'conversations', legacyId(id)], z.boolean(), {
+      json: { title: checkTitle(title) },
+      signal,
+    });
+  }
+
+  /** V0 delete (servers from before April 2026). False if unknown. */
+  async deleteLegacy(id: string, signal?: AbortSignal): Promise<boolean> {
     return this.request('DELETE', ['api', 'conversations', legacyId(id)], z.boolean(), { signal });
   }
 

@@ -39,7 +39,8 @@ export function checkRemotePath(path: string): string {
 }
 
 export interface TransferOptions {
-  agentOrigin: string;
+  /** The agent server's base URL, path prefix included (AgentServerClient.agentBase). */
+  agentBase: string;
   sessionApiKey: string;
   remotePath: string;
   form: FileRouteForm;
@@ -54,15 +55,15 @@ export interface TransferProgress {
 }
 
 function fileUrl(
-  origin: string,
+  base: string,
   action: 'upload' | 'download',
   remotePath: string,
   form: FileRouteForm,
 ): string {
   return form === 'query'
-    ? buildUrl(origin, ['api', 'file', action], { path: remotePath })
+    ? buildUrl(base, ['api', 'file', action], { path: remotePath })
     : // The whole absolute path as one encoded segment: the server decodes `%2Fworkspace%2Fa.txt` back.
-      buildUrl(origin, ['api', 'file', action, remotePath]);
+      buildUrl(base, ['api', 'file', action, remotePath]);
 }
 
 function send(url: string, options: http.RequestOptions, signal?: AbortSignal): http.ClientRequest {
@@ -213,7 +214,7 @@ export async function uploadFile(
 ): Promise<void> {
   const remotePath = checkRemotePath(options.remotePath);
   await postFiles({
-    url: fileUrl(options.agentOrigin, 'upload', remotePath, options.form),
+    url: fileUrl(options.agentBase, 'upload', remotePath, options.form),
     headers: { 'x-session-api-key': options.sessionApiKey },
     files: [{ field: 'file', localPath: options.localPath, filename: basename(remotePath) }],
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -227,7 +228,7 @@ export async function downloadFile(
   options: TransferOptions & { localPath: string; onProgress?: (p: TransferProgress) => void },
 ): Promise<{ bytes: number }> {
   const remotePath = checkRemotePath(options.remotePath);
-  const url = fileUrl(options.agentOrigin, 'download', remotePath, options.form);
+  const url = fileUrl(options.agentBase, 'download', remotePath, options.form);
   const server = label(url);
   const req = send(
     url,

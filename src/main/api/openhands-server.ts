@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ConversationRef, ConversationSummary, StartProgress } from '../../shared/conversations';
 import { START_TASK_STATUSES } from '../../shared/openhands-enums';
+import { serverKind } from '../../shared/servers';
 import { type Clock, systemClock } from '../clock';
 import { consoleLogger, type Logger } from '../logger';
 import {
@@ -13,6 +14,7 @@ import {
   uploadFile,
 } from './file-transfer';
 import { type AgentEvent } from './schemas/agent-server';
+import type { BatchRow } from './schemas/lenient';
 import { AgentServerClient, type EventSearch, reachableConversationUrl } from './agent-server-client';
 import { AppServerClient, type StartConversationRequest } from './app-server-client';
 import { ApiError } from './errors';
@@ -27,11 +29,18 @@ export interface ServerConnection {
   baseUrl: string;
   /** Read from the keychain when a request needs it. */
   apiKey: () => Promise<string | undefined>;
+  /** Cloud: the organisation this entry acts in (sent as `X-Org-Id`); none: the user's current one. */
+  orgId?: () => string | null | undefined;
 }
 
 export interface Capabilities {
   appMode: 'oss' | 'saas' | 'unknown';
   v1: boolean;
+  /**
+   * A server from before April 2026 (no `/api/v1/web-client/config`): it still has the V0 routes, and its V1
+   * API has no rename or delete of its own, so those go through V0 there.
+   */
+  legacyRoutes: boolean;
   checkedAt: number;
 }
 
@@ -75,6 +84,7 @@ export class OpenHandsServer {
       baseUrl: connection.baseUrl,
       apiKey: connection.apiKey,
       budget: this.budget,
+      ...(connection.orgId ? { orgId: connection.orgId } : {}),
     });
   }
 
@@ -92,13 +102,28 @@ export class OpenHandsServer {
     return this.detecting;
   }
 
+  /**
+   * Today's servers first: one V1 search answers reachability, key and V1 together, and the web-client config
+   * (no key) says the app mode. The V0 config route is asked only when there is no V1 API at all.
+   */
   private async runDetection(signal?: AbortSignal): Promise<Capabilities> {
-    const options = { signal };
-    const config = await this.app.config(options.signal);
-    this.budget.setLimits(config.APP_MODE === 'saas' ? CLOUD_BUDGET : SELF_HOSTED_BUDGET);
-    const v1 = await this.app.v1Available(options.signal);
-    if (!v1) this.logger.info(`server ${this.id}: V1 API not available, using the legacy V0 API`);
-    this.capabilities = { appMode: config.APP_MODE, v1, checkedAt: this.clock.now() };
+    const cloud = serverKind(this.connection.baseUrl) === 'cloud';
+    if (cloud) this.budget.setLimits(CLOUD_BUDGET);
+    const probe = await this.app.probeV1(signal);
+    let appMode: Capabilities['appMode'];
+    let legacyRoutes: boolean;
+    if (probe) {
+      const config = await this.app.webClientConfig(signal).catch(() => null);
+      legacyRoutes = config === null && !cloud;
+      appMode = cloud ? 'saas' : (config?.app_mode ?? 'oss');
+    } else {
+      const config = await this.app.legacyConfig(signal);
+      this.logger.info(`server ${this.id}: V1 API not available, using the legacy V0 API`);
+      legacyRoutes = true;
+      appMode = config.APP_MODE;
+    }
+    this.budget.setLimits(appMode === 'saas' ? CLOUD_BUDGET : SELF_HOSTED_BUDGET);
+    this.capabilities = { appMode, v1: probe !== null, legacyRoutes, checkedAt: this.clock.now() };
     return this.capabilities;
   }
 
@@ -125,10 +150,10 @@ export class OpenHandsServer {
   }
 
   /** Live state of V1 conversations in batches of ≤ 99 ids (one request per 99 conversations). */
-  async getConversations(ids: string[], signal?: AbortSignal): Promise<(ConversationSummary | null)[]> {
+  async getConversations(ids: string[], signal?: AbortSignal): Promise<BatchRow<ConversationSummary>[]> {
     const rows = await this.app.getConversations(ids, signal);
     rows.forEach((row) => row && this.remember(row));
-    return rows.map((row) => (row ? summarizeAppConversation(this.id, row) : null));
+    return rows.map((row) => (row ? summarizeAppConversation(this.id, row) : row));
   }
 
   // ---- creating ----
@@ -214,6 +239,7 @@ export class OpenHandsServer {
         throw new ApiError('aborted', 'Following the start was cancelled.');
       }
       const [next] = await this.app.getStartTasks([current.id], signal);
+      if (next === undefined) continue; // an unreadable row: ask again on the next poll
       if (!next) throw new ApiError('not-found', 'The start task disappeared from the server.');
       if (next.status !== current.status || next.detail !== current.detail) report(next);
       current = next;
@@ -255,13 +281,14 @@ export class OpenHandsServer {
     const id = v1Id(conversationId);
     const cached = this.agents.get(id);
     if (cached && !options.refresh) return cached;
-    const [row] = await this.app.getConversations([id], options.signal);
-    if (!row) throw new ApiError('not-found', `${this.app.server} has no conversation ${id.slice(0, 8)}.`);
+    const row = await this.readConversation(id, options.signal);
     const client = this.remember(row);
     if (!client)
       throw new ApiError(
         'sandbox-not-running',
-        `The conversation's sandbox is ${row.sandbox_status.toLowerCase()}; resume it to reach the agent.`,
+        row.sandbox_status
+          ? `The conversation's sandbox is ${row.sandbox_status.toLowerCase()}; resume it to reach the agent.`
+          : 'The conversation has no running sandbox yet; resume it to reach the agent.',
       );
     return client;
   }
@@ -320,6 +347,25 @@ export class OpenHandsServer {
     return this.withAgent(ref.id, (a) => a.respondToConfirmation(accept, reason, signal), signal);
   }
 
+  /**
+   * Stop: the agent is interrupted at once (mid-step, `/interrupt`; `/pause` on older agents), then its
+   * sandbox is paused so it frees the server's resources and can be resumed later. V0: the conversation stops.
+   */
+  async stop(ref: ConversationRef, signal?: AbortSignal): Promise<void> {
+    if (ref.version === 'V0') return this.app.stopLegacy(ref.id, signal);
+    try {
+      await this.withAgent(ref.id, (a) => a.interrupt(signal), signal);
+    } catch (error) {
+      // No running agent to interrupt (sandbox already paused, or gone): pausing the sandbox is all there is.
+      if (
+        !(error instanceof ApiError) ||
+        !['sandbox-not-running', 'offline', 'not-found'].includes(error.kind)
+      )
+        throw error;
+    }
+    await this.pauseSandbox(ref, signal);
+  }
+
   /** V1: pause/resume the sandbox (frees the server's resources); V0: stop/start the conversation. */
   async pauseSandbox(ref: ConversationRef, signal?: AbortSignal): Promise<void> {
     if (ref.version === 'V0') return this.app.stopLegacy(ref.id, signal);
@@ -334,20 +380,41 @@ export class OpenHandsServer {
   }
 
   private async sandboxOf(id: string, signal?: AbortSignal): Promise<string> {
-    const [row] = await this.app.getConversations([id], signal);
-    if (!row) throw new ApiError('not-found', `${this.app.server} has no conversation ${id.slice(0, 8)}.`);
+    const row = await this.readConversation(id, signal);
+    if (!row.sandbox_id)
+      throw new ApiError('sandbox-not-running', `The conversation ${id.slice(0, 8)} has no sandbox yet.`);
     return row.sandbox_id;
   }
 
-  /** Both versions rename and delete through the legacy routes (V1 has none of its own). */
+  /** One conversation's row: `not-found` when the server has none, `invalid-response` when it is unreadable. */
+  private async readConversation(id: string, signal?: AbortSignal): Promise<AppConversation> {
+    const [row] = await this.app.getConversations([id], signal);
+    if (row === undefined)
+      throw new ApiError(
+        'invalid-response',
+        `${this.app.server} sent an unreadable row for ${id.slice(0, 8)}.`,
+      );
+    if (!row) throw new ApiError('not-found', `${this.app.server} has no conversation ${id.slice(0, 8)}.`);
+    return row;
+  }
+
+  /** V1 routes on today's servers; the V0 routes on older ones (they handled V1 ids too). */
   async rename(ref: ConversationRef, title: string, signal?: AbortSignal): Promise<void> {
-    return this.app.rename(ref.version === 'V1' ? v1Id(ref.id) : legacyId(ref.id), title, signal);
+    const id = ref.version === 'V1' ? v1Id(ref.id) : legacyId(ref.id); // checked before any request
+    if (await this.usesLegacyRoutes(ref, signal)) return this.app.renameLegacy(id, title, signal);
+    return this.app.rename(id, title, signal);
   }
 
   async delete(ref: ConversationRef, signal?: AbortSignal): Promise<boolean> {
     const id = ref.version === 'V1' ? v1Id(ref.id) : legacyId(ref.id);
     this.agents.delete(id);
+    if (await this.usesLegacyRoutes(ref, signal)) return this.app.deleteLegacy(id, signal);
     return this.app.deleteConversation(id, signal);
+  }
+
+  private async usesLegacyRoutes(ref: ConversationRef, signal?: AbortSignal): Promise<boolean> {
+    if (ref.version === 'V0') return true;
+    return (await this.detect({ ...(signal ? { signal } : {}) })).legacyRoutes;
   }
 
   /** One page of events. V1: agent-server search (cursor inclusive); V0: numeric ids from `start_id`. */
@@ -381,8 +448,25 @@ export class OpenHandsServer {
     return { items: page.items, nextPageId: page.next_page_id };
   }
 
+  /**
+   * A page of a V1 conversation's events from the app server's own copy (readable while its sandbox is
+   * paused), in the agent-server search's terms; `null` when the server has no such route (older installs).
+   */
+  async appServerEvents(
+    ref: ConversationRef,
+    search: EventSearch,
+  ): Promise<{ items: AgentEvent[]; next_page_id: string | null } | null> {
+    if (ref.version !== 'V1') return null;
+    return this.app.searchAppEvents(ref.id, {
+      ...(search.pageId ? { pageId: search.pageId } : {}),
+      ...(search.limit ? { limit: search.limit } : {}),
+      desc: search.sortOrder === 'TIMESTAMP_DESC',
+      ...(search.timestampLt ? { before: search.timestampLt } : {}),
+    });
+  }
+
   private async fileForm(agent: AgentServerClient, signal?: AbortSignal): Promise<FileRouteForm | undefined> {
-    const origin = agent.agentOrigin;
+    const origin = agent.agentBase;
     if (!this.fileForms.has(origin)) {
       const version = await agent.serverVersion(signal).catch(() => undefined);
       this.fileForms.set(origin, fileRouteForm(version));
@@ -414,7 +498,7 @@ export class OpenHandsServer {
         const known = await this.fileForm(agent, options.signal);
         const attempt = (form: FileRouteForm): Promise<void> =>
           uploadFile({
-            agentOrigin: agent.agentOrigin,
+            agentBase: agent.agentBase,
             sessionApiKey: agent.target.sessionApiKey,
             remotePath,
             localPath,
@@ -425,11 +509,11 @@ export class OpenHandsServer {
         // Unknown release: the query form first (every current server), then the older path form.
         try {
           await attempt('query');
-          this.fileForms.set(agent.agentOrigin, 'query');
+          this.fileForms.set(agent.agentBase, 'query');
         } catch (error) {
           if (!(error instanceof ApiError && error.kind === 'not-found')) throw error;
           await attempt('path');
-          this.fileForms.set(agent.agentOrigin, 'path');
+          this.fileForms.set(agent.agentBase, 'path');
         }
       },
       options.signal,
@@ -449,7 +533,7 @@ export class OpenHandsServer {
       async (agent) => {
         const form = (await this.fileForm(agent, options.signal)) ?? 'query';
         return downloadFile({
-          agentOrigin: agent.agentOrigin,
+          agentBase: agent.agentBase,
           sessionApiKey: agent.target.sessionApiKey,
           remotePath,
           localPath,

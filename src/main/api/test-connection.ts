@@ -1,7 +1,8 @@
 import type { ApiErrorInfo } from '../../shared/api-errors';
-import { isApiError } from './errors';
+import { ApiError, isApiError } from './errors';
 import { label } from './http-client';
 import type { OpenHandsServer } from './openhands-server';
+import { serverKind } from '../../shared/servers';
 import { serverInfoSchema } from './schemas/agent-server';
 import { reachableConversationUrl } from './agent-server-client';
 
@@ -13,18 +14,33 @@ export interface ConnectionReport {
   appMode: 'oss' | 'saas' | 'unknown' | null;
   v1Available: boolean | null;
   agentServerVersion: string | null;
+  /** Cloud: the user's organisations; null elsewhere or when they could not be read. */
+  organizations: { id: string; name: string; personal: boolean }[] | null;
+  /** Cloud: the organisation the key acts in now (the entry's own choice, else the user's current one). */
+  currentOrgId: string | null;
   /** One sentence: what works, or what is wrong and what to do. */
   summary: string;
   problem: ApiErrorInfo | null;
 }
 
-function kindOfServer(mode: ConnectionReport['appMode']): string {
-  return mode === 'saas' ? 'OpenHands Cloud' : 'this self-hosted OpenHands server';
+/** What to say when the key was refused, for Cloud or a self-hosted SESSION_API_KEY. */
+function keyRefused(cloud: boolean, host: string, hasKey: boolean): string {
+  if (cloud)
+    return hasKey
+      ? 'OpenHands Cloud did not accept this API key: it may be mistyped, expired or revoked. Create a new one in the Cloud settings.'
+      : 'OpenHands Cloud needs an API key: create one in the Cloud settings and add it to this server.';
+  return hasKey
+    ? `${host} is protected by SESSION_API_KEY and the key you entered does not match it.`
+    : `${host} is protected by SESSION_API_KEY: enter that value as this server's API key.`;
 }
 
+const AGENT_SERVER_SUMMARY = (host: string): string =>
+  `${host} is a bare OpenHands agent server (openhands-agent-server), not an OpenHands app server or Cloud. This version of the app connects to app servers and Cloud only: use the app server's URL (self-hosted default: port 3000).`;
+
 /**
- * Reachability, then what the server is (app mode), then whether the key works (a V0 route: both Cloud and
- * a self-hosted SESSION_API_KEY protect those), then V1 availability and, if a sandbox runs, its agent version.
+ * Today's servers first (openhands-api.md §2, §3): one V1 search answers reachability, the key and V1 at
+ * once. Only when there is no V1 API is the server asked the V0 way (`/api/options/config`, the V0 list), for
+ * installs from before April 2026. A bare agent server is named as such.
  */
 export async function testConnection(
   server: OpenHandsServer,
@@ -32,6 +48,7 @@ export async function testConnection(
   signal?: AbortSignal,
 ): Promise<ConnectionReport> {
   const host = label(server.connection.baseUrl);
+  const cloudHost = serverKind(server.connection.baseUrl) === 'cloud';
   const report: ConnectionReport = {
     ok: false,
     reachable: false,
@@ -39,6 +56,8 @@ export async function testConnection(
     appMode: null,
     v1Available: null,
     agentServerVersion: null,
+    organizations: null,
+    currentOrgId: null,
     summary: '',
     problem: null,
   };
@@ -47,11 +66,13 @@ export async function testConnection(
     report.summary = summary;
     return report;
   };
+  const notOpenHands = (error: unknown): ConnectionReport =>
+    fail(error, `${host} answered, but it does not look like an OpenHands server.`);
 
+  let probe: Awaited<ReturnType<typeof server.app.probeV1>>;
   try {
-    const config = await server.app.config(signal);
+    probe = await server.app.probeV1(signal);
     report.reachable = true;
-    report.appMode = config.APP_MODE;
   } catch (error) {
     if (!isApiError(error)) return fail(error, `${host} could not be checked.`);
     if (error.kind === 'offline' || error.kind === 'timeout')
@@ -61,65 +82,38 @@ export async function testConnection(
       );
     if (error.kind === 'aborted') return fail(error, 'The check was cancelled.');
     report.reachable = true;
-    // An agent (sandbox) server also answers 401 on /api/*; it says who it is on /server_info.
-    if (error.kind === 'unauthorized' && (await isAgentServer(server.connection.baseUrl, signal))) {
-      report.appMode = null;
-      return fail(
-        error,
-        `${host} is a sandbox's agent server and does not look like an OpenHands server you can add: use the app server's URL (self-hosted default: port 3000).`,
-      );
-    }
-    // A self-hosted server with SESSION_API_KEY guards even its config route.
+    if (await isAgentServer(server.connection.baseUrl, signal))
+      return fail(error, AGENT_SERVER_SUMMARY(host));
     if (error.kind === 'unauthorized') {
+      // Cloud by its host, or any server that says it runs as SaaS (enterprise installs on their own host).
+      const config = await server.app.webClientConfig(signal).catch(() => null);
+      const cloud = cloudHost || config?.app_mode === 'saas';
       report.authenticated = false;
-      report.appMode = 'oss';
-      return fail(
-        error,
-        hasKey
-          ? `${host} is protected by SESSION_API_KEY and the key you entered does not match it.`
-          : `${host} is protected by SESSION_API_KEY: enter that value as this server's API key.`,
-      );
+      report.appMode = cloud ? 'saas' : 'oss';
+      return fail(error, keyRefused(cloud, host, hasKey));
     }
-    if (error.kind === 'not-found' || error.kind === 'invalid-response')
+    if (error.kind === 'forbidden')
       return fail(
         error,
-        `${host} answered, but it does not look like an OpenHands server (no /api/options/config).`,
+        `${cloudHost ? 'OpenHands Cloud' : host} recognised the key but refused access (for Cloud: verify your email and accept the terms in the web app).`,
       );
+    if (error.kind === 'invalid-response' || error.kind === 'not-found') return notOpenHands(error);
     return fail(error, `${host} answered with an error: ${error.message}`);
   }
 
-  try {
-    await server.app.listLegacy({ limit: 1 }, signal);
-    report.authenticated = true;
-  } catch (error) {
-    if (isApiError(error) && error.kind === 'unauthorized') {
-      report.authenticated = false;
-      const cloud = report.appMode === 'saas';
-      return fail(
-        error,
-        cloud
-          ? hasKey
-            ? 'OpenHands Cloud did not accept this API key: it may be mistyped, expired or revoked. Create a new one in the Cloud settings.'
-            : 'OpenHands Cloud needs an API key: create one in the Cloud settings and add it to this server.'
-          : hasKey
-            ? `${host} is protected by SESSION_API_KEY and the key you entered does not match it.`
-            : `${host} is protected by SESSION_API_KEY: enter that value as this server's API key.`,
-      );
+  if (probe === null) {
+    if (await isAgentServer(server.connection.baseUrl, signal)) {
+      report.reachable = true;
+      return fail(new ApiError('not-found', 'no app-server API'), AGENT_SERVER_SUMMARY(host));
     }
-    if (isApiError(error) && error.kind === 'forbidden')
-      return fail(
-        error,
-        `${kindOfServer(report.appMode)} recognised the key but refused access (for Cloud: verify your email and accept the terms in the web app).`,
-      );
-    return fail(
-      error,
-      `${host} is reachable but listing conversations failed: ${isApiError(error) ? error.message : String(error)}`,
-    );
-  }
+    const legacy = await legacyCheck(server, host, hasKey, report, signal);
+    if (legacy) return legacy;
+  } else report.authenticated = true;
 
   try {
     const caps = await server.detect({ refresh: true, ...(signal ? { signal } : {}) });
     report.v1Available = caps.v1;
+    report.appMode = caps.appMode;
   } catch (error) {
     return fail(
       error,
@@ -128,11 +122,75 @@ export async function testConnection(
   }
 
   if (report.v1Available) report.agentServerVersion = await agentVersion(server, signal);
+  if (report.appMode === 'saas' && report.v1Available) await readOrganizations(server, report, signal);
   report.ok = true;
   const api = report.v1Available ? 'V1 API' : 'legacy V0 API only';
   const agent = report.agentServerVersion ? `, agent server ${report.agentServerVersion}` : '';
   report.summary = `Connected to ${report.appMode === 'saas' ? 'OpenHands Cloud' : `self-hosted OpenHands at ${host}`} (${api}${agent}).`;
   return report;
+}
+
+/**
+ * A server without V1: an install from before April 2026 with V1 turned off answers the V0 config and list;
+ * anything else is not OpenHands. Returns the failed report, or null when the V0 server works with this key.
+ */
+async function legacyCheck(
+  server: OpenHandsServer,
+  host: string,
+  hasKey: boolean,
+  report: ConnectionReport,
+  signal?: AbortSignal,
+): Promise<ConnectionReport | null> {
+  const fail = (error: unknown, summary: string): ConnectionReport => {
+    report.problem = isApiError(error) ? error.toInfo() : { kind: 'offline', message: String(error) };
+    report.summary = summary;
+    return report;
+  };
+  try {
+    const config = await server.app.legacyConfig(signal);
+    report.appMode = config.APP_MODE;
+  } catch (error) {
+    if (isApiError(error) && error.kind === 'unauthorized') {
+      // A V0 server with SESSION_API_KEY guards even its config route.
+      report.authenticated = false;
+      report.appMode = 'oss';
+      return fail(error, keyRefused(false, host, hasKey));
+    }
+    return fail(error, `${host} answered, but it does not look like an OpenHands server.`);
+  }
+  try {
+    await server.app.listLegacy({ limit: 1 }, signal);
+    report.authenticated = true;
+    return null;
+  } catch (error) {
+    if (isApiError(error) && error.kind === 'unauthorized') {
+      report.authenticated = false;
+      return fail(error, keyRefused(report.appMode === 'saas', host, hasKey));
+    }
+    return fail(
+      error,
+      `${host} is reachable but listing conversations failed: ${isApiError(error) ? error.message : String(error)}`,
+    );
+  }
+}
+
+/**
+ * Cloud: which organisation the key acts in (`/api/keys/current`) and which the user could pick
+ * (`/api/organizations`). Best effort: a key that cannot list organisations still connects.
+ */
+async function readOrganizations(
+  server: OpenHandsServer,
+  report: ConnectionReport,
+  signal?: AbortSignal,
+): Promise<void> {
+  const [key, orgs] = await Promise.all([
+    server.app.currentApiKey(signal).catch(() => null),
+    server.app.organizations(signal).catch(() => null),
+  ]);
+  report.currentOrgId = key?.org_id || orgs?.current_org_id || null;
+  report.organizations = orgs
+    ? orgs.items.map((o) => ({ id: o.id, name: o.name, personal: o.is_personal }))
+    : null;
 }
 
 /** The release of a running sandbox's agent server, when one is running (`/server_info` needs no key). */

@@ -70,8 +70,15 @@ export function createBridgeHandlers(
         return view;
       },
       update: async ({ id, patch, sessionOnlyKey }) => {
+        const before = accounts.list().find((s) => s.id === id);
         const view = await accounts.update(id, patch, { sessionOnlyKey: sessionOnlyKey ?? false });
         registry.forget(id);
+        // Another address or Cloud organisation is another set of conversations: list them afresh now
+        // rather than at the next full listing (up to a minute away).
+        if (before && (before.baseUrl !== view.baseUrl || before.orgId !== view.orgId)) {
+          poller.forgetServer(id);
+          await cache.forgetServer(id);
+        }
         poller.refreshNow();
         return view;
       },

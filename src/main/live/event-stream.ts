@@ -2,14 +2,21 @@ import { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { ApiErrorInfo } from '../../shared/api-errors';
 import { EXECUTION_STATUSES, type ExecutionStatus, type Unknown } from '../../shared/openhands-enums';
-import type { AgentServerClient } from '../api/agent-server-client';
+import type { AgentServerClient, EventSearch } from '../api/agent-server-client';
 import { ApiError } from '../api/errors';
 import { v1Id } from '../api/ids';
 import { type AgentEvent, agentEventSchema } from '../api/schemas/agent-server';
 import { lenientEnum } from '../api/schemas/lenient';
 import { type Clock, systemClock } from '../clock';
 import { consoleLogger, type Logger } from '../logger';
-import { type EventCursor, EventStore, isStorableEvent, MAX_PAGE, type OlderPage } from './event-store';
+import {
+  type EventCursor,
+  type EventPageSource,
+  EventStore,
+  isStorableEvent,
+  MAX_PAGE,
+  type OlderPage,
+} from './event-store';
 
 // A live event socket for one V1 conversation (openhands-api.md §4.8): auth by header, the first
 // ConversationStateUpdateEvent as "ready", REST reconciliation after every (re)connect, dedupe by id,
@@ -75,6 +82,11 @@ export interface ConversationStreamOptions {
   maxReconcilePages?: number;
   /** Agent-server versions by origin, shared between streams (only read after a refused handshake). */
   versionCache?: Map<string, string>;
+  /**
+   * The server's first frame (a full state) can be dropped when sending it is slow (agent server ≥ 1.22,
+   * §4.8): if none came this long after opening (default 1.5 s), the status and events are read over REST.
+   */
+  initialStateTimeoutMs?: number;
 }
 
 type SessionEnd =
@@ -92,6 +104,8 @@ interface Session {
   control: AbortController;
   opened: boolean;
   ready: boolean;
+  /** A state frame came on this socket (then REST status copies are older than what we have). */
+  stateSeen: boolean;
   live: boolean;
   liveSince: number | undefined;
   lastSeen: number;
@@ -109,8 +123,14 @@ const stateUpdateSchema = z.looseObject({
 });
 const fullStateSchema = z.looseObject({ execution_status: z.string().optional() });
 
-/** Header auth exists from 1.12; older agent servers only take the key in the query (§4.8). */
+/**
+ * How the socket is given the session key (openhands-api.md §4.8): a first frame `{"type":"auth", …}` from
+ * 1.18.1 (the key never appears in a URL or a header a proxy might log), the header from 1.12, the query
+ * before that. Today's servers get the first frame; an older one is found by a refused handshake.
+ */
+const FRAME_AUTH_SINCE = '1.18.1';
 const HEADER_AUTH_SINCE = '1.12.0';
+type SocketAuth = 'frame' | 'header' | 'query';
 
 class Listeners<A extends unknown[]> {
   private readonly set = new Set<(...args: A) => void>();
@@ -156,11 +176,12 @@ export class ConversationStream {
       | 'connectTimeoutMs'
       | 'historyLimit'
       | 'maxReconcilePages'
+      | 'initialStateTimeoutMs'
     >
   >;
   private readonly versions: Map<string, string>;
-  /** Origins found to be older than 1.12 (the key goes in the query). */
-  private readonly queryAuth = new Set<string>();
+  /** Origins found to predate first-frame auth, and how their sockets take the key instead. */
+  private readonly olderAuth = new Map<string, Exclude<SocketAuth, 'frame'>>();
   private readonly statusListeners: Listeners<[StreamStatus]>;
   private readonly eventListeners: Listeners<[AgentEvent[], EventsInfo]>;
   private readonly stateListeners: Listeners<[StreamState, StreamStateDetail]>;
@@ -203,6 +224,7 @@ export class ConversationStream {
       historyLimit: Math.max(1, Math.min(MAX_PAGE, init.historyLimit ?? MAX_PAGE)),
       maxReconcilePages:
         init.maxReconcilePages ?? Math.ceil(this.store.maxEventsPerConversation / MAX_PAGE) + 1,
+      initialStateTimeoutMs: init.initialStateTimeoutMs ?? 1500,
     };
     this.statusListeners = new Listeners(this.logger);
     this.eventListeners = new Listeners(this.logger);
@@ -249,9 +271,12 @@ export class ConversationStream {
 
   /** Scroll-back: events older than `cursor`, from memory or paged from the agent server. */
   olderThan(cursor: EventCursor | null, limit: number): Promise<OlderPage> {
-    return this.store.olderThan(this.key, cursor, limit, (search) =>
-      this.withAgent((agent) => agent.searchEvents(search, this.stopControl.signal)),
-    );
+    return this.store.olderThan(this.key, cursor, limit, (search) => this.searchEvents(search));
+  }
+
+  /** One page of the agent server's event search (the session key refetched once on a 401). */
+  searchEvents(search: EventSearch): ReturnType<EventPageSource> {
+    return this.withAgent((agent) => agent.searchEvents(search, this.stopControl.signal));
   }
 
   start(): this {
@@ -340,7 +365,7 @@ export class ConversationStream {
       if (end.kind === 'refused' || (end.kind === 'closed' && end.code === 4001)) {
         const status = end.kind === 'refused' ? end.status : 4001;
         if (status === 401 || status === 403 || status === 4001) {
-          if (status === 403 && (await this.switchToQueryAuth(agent))) continue;
+          if (status === 403 && (await this.switchToOlderAuth(agent))) continue;
           if (this.authRefreshed) {
             this.finish('unauthorized', `the agent server refused the session key again (${status})`);
             return;
@@ -405,10 +430,13 @@ export class ConversationStream {
     }
   }
 
-  /** A 403 with the header on an agent server older than 1.12: use the query key for that origin from now on. */
-  private async switchToQueryAuth(agent: AgentServerClient): Promise<boolean> {
-    const origin = agent.agentOrigin;
-    if (this.queryAuth.has(origin)) return false;
+  /**
+   * A refused handshake from a server older than first-frame auth (1.18.1): the header from now on for that
+   * origin, or the query before 1.12. False when the version does not explain the refusal (a wrong key).
+   */
+  private async switchToOlderAuth(agent: AgentServerClient): Promise<boolean> {
+    const origin = agent.agentBase;
+    if (this.olderAuth.get(origin) === 'query') return false;
     let version = this.versions.get(origin);
     if (version === undefined) {
       version = await raceAbort(agent.serverVersion(this.stopControl.signal), this.stopControl.signal).catch(
@@ -416,10 +444,14 @@ export class ConversationStream {
       );
       if (version !== undefined) this.versions.set(origin, version);
     }
-    if (version === undefined || !isVersion(version) || versionAtLeast(version, HEADER_AUTH_SINCE))
+    if (version === undefined || !isVersion(version) || versionAtLeast(version, FRAME_AUTH_SINCE))
       return false;
-    this.logger.info(`${this.name}: agent server ${version} predates header auth; using the query key`);
-    this.queryAuth.add(origin);
+    const auth = versionAtLeast(version, HEADER_AUTH_SINCE) ? 'header' : 'query';
+    if (this.olderAuth.get(origin) === auth) return false;
+    this.logger.info(
+      `${this.name}: agent server ${version} predates first-frame socket auth; using the ${auth}`,
+    );
+    this.olderAuth.set(origin, auth);
     return true;
   }
 
@@ -492,15 +524,16 @@ export class ConversationStream {
   // ---- one socket ----
 
   private async connect(agent: AgentServerClient): Promise<{ end: SessionEnd; ready: boolean }> {
-    const origin = agent.agentOrigin;
+    const origin = agent.agentBase;
     const url = eventSocketUrl(agent.target.conversationUrl, this.conversationId);
-    const query = this.queryAuth.has(origin);
-    // The key goes in a header (non-browser client, ≥1.12); in the query only for older servers. Never logged.
-    const target = query ? `${url}?session_api_key=${encodeURIComponent(agent.target.sessionApiKey)}` : url;
+    const auth: SocketAuth = this.olderAuth.get(origin) ?? 'frame';
+    const key = agent.target.sessionApiKey;
+    // Never logged, whichever way it goes.
+    const target = auth === 'query' ? `${url}?session_api_key=${encodeURIComponent(key)}` : url;
     let ws: WebSocket;
     try {
       ws = new WebSocket(target, {
-        headers: query ? {} : { 'X-Session-API-Key': agent.target.sessionApiKey },
+        headers: auth === 'header' ? { 'X-Session-API-Key': key } : {},
         maxPayload: MAX_FRAME_BYTES,
         followRedirects: false,
         perMessageDeflate: false,
@@ -522,6 +555,7 @@ export class ConversationStream {
         control,
         opened: false,
         ready: false,
+        stateSeen: false,
         live: false,
         liveSince: undefined,
         lastSeen: this.clock.now(),
@@ -550,7 +584,9 @@ export class ConversationStream {
       ws.on('open', () => {
         current.opened = true;
         current.lastSeen = this.clock.now();
+        if (auth === 'frame') ws.send(JSON.stringify({ type: 'auth', session_api_key: key }));
         void this.keepAlive(current);
+        void this.awaitInitialState(current);
       });
       ws.on('message', (data, isBinary) => {
         current.lastSeen = this.clock.now();
@@ -577,6 +613,30 @@ export class ConversationStream {
       );
     });
     return { end, ready: session?.ready ?? false };
+  }
+
+  /**
+   * No state frame soon after opening (the server dropped its initial push, or sends none): the socket is
+   * treated as ready, and the status and missed events are read over REST instead of waiting for one.
+   */
+  private async awaitInitialState(session: Session): Promise<void> {
+    try {
+      await this.clock.sleep(this.options.initialStateTimeoutMs, session.control.signal);
+    } catch {
+      return;
+    }
+    if (session.ready || session.control.signal.aborted) return;
+    this.logger.info(`${this.name}: no initial state from the agent server; reading it over REST`);
+    session.ready = true;
+    void this.reconcile(session);
+    try {
+      const info = await session.agent.info(session.control.signal);
+      // A state frame that arrived meanwhile is newer than this REST copy.
+      if (session.control.signal.aborted || session.stateSeen) return;
+      this.setStatus(info.execution_status);
+    } catch {
+      // the reconcile reports a failing agent server; the status arrives with the next state frame
+    }
   }
 
   /** Client pings every `pingIntervalMs`; silence for `silenceTimeoutMs` ends the session. */
@@ -630,6 +690,7 @@ export class ConversationStream {
     const event = parsed.data;
     const update = stateUpdateSchema.safeParse(event);
     if (update.success) {
+      session.stateSeen = true;
       this.onStateUpdate(update.data.key, update.data.value);
       if (!session.ready) {
         session.ready = true;

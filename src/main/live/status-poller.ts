@@ -395,6 +395,8 @@ export class StatusPoller {
         const before = batch[i]!;
         const key = conversationKey(before);
         this.lastPolled.set(key, now);
+        // A malformed row says nothing about the conversation: keep what we knew and read it again later.
+        if (row === undefined) return;
         if (!row) {
           this.conversations.delete(key);
           this.lastPolled.delete(key);

@@ -1,9 +1,12 @@
 import type { ConversationRef } from '../../shared/conversations';
 import { type ConversationKey, conversationKey } from '../../shared/live';
+import type { EventSearch } from '../api/agent-server-client';
 import type { AgentEvent } from '../api/schemas/agent-server';
 import { ApiError } from '../api/errors';
 import { consoleLogger, type Logger } from '../logger';
-import { type EventCursor, EventStore, type OlderPage } from './event-store';
+import { type EventCursor, type EventPageSource, EventStore, type OlderPage } from './event-store';
+
+type EventPage = Awaited<ReturnType<EventPageSource>>;
 import {
   type AgentResolver,
   ConversationStream,
@@ -17,6 +20,11 @@ import {
 export interface StreamManagerOptions {
   /** How to reach a V1 conversation's agent server, e.g. `(ref) => (refresh, signal) => registry.get(ref.serverId).agent(ref.id, {refresh, signal})`. */
   resolverFor: (ref: ConversationRef) => AgentResolver;
+  /**
+   * Where a conversation's history comes from when its sandbox is not running (the app server's copy of the
+   * events); `null` from it means the server has none, and the original error stands.
+   */
+  historyFor?: (ref: ConversationRef) => (search: EventSearch) => Promise<EventPage | null>;
   /** Running conversations streamed besides the one on screen (default 5). */
   maxBackground?: number;
   store?: EventStore;
@@ -196,17 +204,33 @@ export class StreamManager {
     if (ref.version !== 'V1')
       return Promise.reject(new ApiError('bad-request', 'Event paging needs the V1 API.'));
     const streamed = this.stream(ref);
-    if (streamed) return streamed.olderThan(cursor, limit);
     const resolve = this.options.resolverFor(ref);
-    return this.store.olderThan(conversationKey(ref), cursor, limit, async (search) => {
-      const agent = await resolve(false);
-      try {
-        return await agent.searchEvents(search);
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.kind !== 'unauthorized') throw error;
-        return (await resolve(true)).searchEvents(search);
-      }
-    });
+    const fromAgent: EventPageSource = streamed
+      ? (search) => streamed.searchEvents(search)
+      : async (search) => {
+          const agent = await resolve(false);
+          try {
+            return await agent.searchEvents(search);
+          } catch (error) {
+            if (!(error instanceof ApiError) || error.kind !== 'unauthorized') throw error;
+            return (await resolve(true)).searchEvents(search);
+          }
+        };
+    const history = this.options.historyFor?.(ref);
+    // A paused sandbox has no agent server to ask: the app server keeps its own copy of the events.
+    const source: EventPageSource = history
+      ? async (search) => {
+          try {
+            return await fromAgent(search);
+          } catch (error) {
+            if (!(error instanceof ApiError) || error.kind !== 'sandbox-not-running') throw error;
+            const page = await history(search);
+            if (!page) throw error;
+            return page;
+          }
+        }
+      : fromAgent;
+    return this.store.olderThan(conversationKey(ref), cursor, limit, source);
   }
 
   async close(): Promise<void> {

@@ -47,8 +47,10 @@ export async function execute(action: OutboxAction, ctx: ExecuteContext): Promis
       await server.resumeAgent(action.ref, signal);
       return undefined;
     case 'pause-sandbox':
-    case 'stop':
       await server.pauseSandbox(action.ref, signal);
+      return undefined;
+    case 'stop':
+      await server.stop(action.ref, signal);
       return undefined;
     case 'resume-sandbox':
       await server.resumeSandbox(action.ref, signal);

@@ -1,13 +1,14 @@
 import type { AccountService } from '../accounts/account-service';
 import { ApiError } from '../api/errors';
-import { HttpClient } from '../api/http-client';
+import { HttpClient, label } from '../api/http-client';
 import { OpenHandsServer, type OpenHandsServerOptions } from '../api/openhands-server';
 import { type ConnectionReport, testConnection } from '../api/test-connection';
 import { baseUrlSchema } from '../../shared/servers';
 
 /**
  * Joins the configured accounts to API clients: one `OpenHandsServer` per account (created on first use,
- * dropped when the account changes), reading its key from the account's store on every request.
+ * dropped when the account changes), reading its key from the account's store and its Cloud organisation
+ * (`X-Org-Id`) from the account on every request, so a new key or organisation applies to the next request.
  */
 export class ServerRegistry {
   private readonly servers = new Map<string, { server: OpenHandsServer; baseUrl: string }>();
@@ -25,15 +26,7 @@ export class ServerRegistry {
     const cached = this.servers.get(serverId);
     // A changed URL means a different server: start afresh (capabilities, agents, budget).
     if (cached && cached.baseUrl === view.baseUrl) return cached.server;
-    const server = new OpenHandsServer(
-      this.http,
-      {
-        id: serverId,
-        baseUrl: view.baseUrl,
-        apiKey: async () => (await this.accounts.getApiKey(serverId)) ?? undefined,
-      },
-      this.options,
-    );
+    const server = this.client(serverId, view.baseUrl, () => this.accounts.orgId(serverId));
     this.servers.set(serverId, { server, baseUrl: view.baseUrl });
     return server;
   }
@@ -43,12 +36,30 @@ export class ServerRegistry {
     this.servers.delete(serverId);
   }
 
-  /** "Test connection" for a saved server. */
+  /**
+   * "Test connection" for a saved server, as its requests will be made (its key, its organisation). When
+   * Cloud refuses the saved organisation (the user left it, or it is gone), the server is asked again as the
+   * user's current organisation: the report then fails but lists the organisations there are, to pick one.
+   */
   async test(serverId: string, signal?: AbortSignal): Promise<ConnectionReport> {
     const view = this.accounts.list().find((s) => s.id === serverId);
     if (!view) throw new ApiError('not-found', 'That server is no longer configured.');
     this.forget(serverId);
-    return testConnection(this.get(serverId), view.hasKey, signal);
+    const report = await testConnection(this.get(serverId), view.hasKey, signal);
+    if (report.ok || view.orgId === null || report.problem?.kind !== 'forbidden') return report;
+    const asCurrent = await testConnection(
+      this.client(serverId, view.baseUrl, () => null),
+      view.hasKey,
+      signal,
+    );
+    if (!asCurrent.ok || asCurrent.organizations === null) return report;
+    const where = asCurrent.appMode === 'saas' ? 'OpenHands Cloud' : label(view.baseUrl);
+    return {
+      ...asCurrent,
+      ok: false,
+      summary: `${where} refused the organization saved for this server (you may no longer be a member of it). Pick one of your organizations and save.`,
+      problem: report.problem,
+    };
   }
 
   /** "Test connection" before saving: the URL and key as typed, the key kept only for this call. */
@@ -65,5 +76,18 @@ export class ServerRegistry {
       this.options,
     );
     return testConnection(server, key !== undefined, signal);
+  }
+
+  private client(serverId: string, baseUrl: string, orgId: () => string | null): OpenHandsServer {
+    return new OpenHandsServer(
+      this.http,
+      {
+        id: serverId,
+        baseUrl,
+        apiKey: async () => (await this.accounts.getApiKey(serverId)) ?? undefined,
+        orgId,
+      },
+      this.options,
+    );
   }
 }

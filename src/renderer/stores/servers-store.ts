@@ -5,6 +5,7 @@ import type { InvokeOutput } from '../../shared/bridge/contract';
 import type { ServerHealth } from '../../shared/server-health';
 import { bridge, errorMessage, unwrap } from '../bridge';
 
+/** A server as main sends it (never its key). */
 export type ServerView = InvokeOutput<'servers', 'list'>[number];
 export type ConnectionReport = InvokeOutput<'servers', 'test'>;
 export type KeychainStatus = InvokeOutput<'servers', 'keychainStatus'>;

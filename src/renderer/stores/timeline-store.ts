@@ -3,7 +3,12 @@
 import { create } from 'zustand';
 import type { ConversationRef } from '../../shared/conversations';
 import { conversationKey } from '../../shared/live';
-import type { TimelineItem, TimelineLiveState, TimelineUpdate } from '../../shared/timeline';
+import {
+  mergeGrouped,
+  type TimelineItem,
+  type TimelineLiveState,
+  type TimelineUpdate,
+} from '../../shared/timeline';
 import { bridge, errorMessage, unwrap } from '../bridge';
 
 interface TimelineState {
@@ -27,7 +32,19 @@ interface TimelineState {
 export function mergeItems(held: TimelineItem[], incoming: TimelineItem[]): TimelineItem[] {
   if (incoming.length === 0) return held;
   const seen = new Set(held.map((i) => i.id));
-  const fresh = incoming.filter((i) => !seen.has(i.id));
+  // A grouped item (an ACP tool call) that is already shown is updated in place, not added again.
+  const groupAt = new Map<string, number>();
+  held.forEach((i, index) => i.group !== undefined && groupAt.set(i.group, index));
+  let updated: TimelineItem[] | undefined;
+  const fresh = incoming.filter((i) => {
+    if (seen.has(i.id)) return false;
+    const at = i.group === undefined ? undefined : groupAt.get(i.group);
+    if (at === undefined) return true;
+    updated ??= [...held];
+    updated[at] = mergeGrouped(updated[at]!, i);
+    return false;
+  });
+  if (updated) held = updated;
   if (fresh.length === 0) return held;
   const last = held.at(-1);
   const appendOnly = !last || fresh.every((i) => i.timestamp >= last.timestamp);

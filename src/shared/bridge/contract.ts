@@ -7,7 +7,7 @@ import { type ConversationRef, conversationRefSchema } from '../conversations';
 import { OUTBOX_STATES, outboxActionSchema, type OutboxItemView } from '../outbox';
 import { EXECUTION_STATUSES, LEGACY_CONVERSATION_STATUSES, SANDBOX_STATUSES } from '../openhands-enums';
 import { serverHealthSchema } from '../server-health';
-import { serverInputSchema, serverUpdateSchema } from '../servers';
+import { serverInputSchema, serverUpdateSchema, serverViewSchema } from '../servers';
 import { appSettingsPatchSchema, appSettingsSchema } from '../settings-schema';
 import { TIMELINE_LIVE_STATES, timelineItemSchema, timelineUpdateSchema } from '../timeline';
 import { DISPLAY_STATUSES } from '../status';
@@ -15,16 +15,6 @@ import type { EventName, InvokeMethod, InvokeNamespace } from './channels';
 
 const id = z.string().min(1).max(200);
 const withUnknown = <T extends readonly [string, ...string[]]>(values: T) => z.enum([...values, 'unknown']);
-
-const serverViewSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  baseUrl: z.string(),
-  kind: z.enum(['self-hosted', 'cloud']),
-  keyStorage: z.enum(['keychain', 'session', 'none']),
-  hasKey: z.boolean(),
-  sessionKeyLost: z.boolean(),
-});
 
 const apiErrorInfoSchema = z.object({
   kind: z.enum(API_ERROR_KINDS),
@@ -40,6 +30,10 @@ const connectionReportSchema = z.object({
   appMode: z.enum(['oss', 'saas', 'unknown']).nullable(),
   v1Available: z.boolean().nullable(),
   agentServerVersion: z.string().nullable(),
+  /** Cloud: the user's organisations (a server entry acts in one, sent as `X-Org-Id`); null elsewhere. */
+  organizations: z.array(z.object({ id: z.string(), name: z.string(), personal: z.boolean() })).nullable(),
+  /** Cloud: the organisation this key acts in now. */
+  currentOrgId: z.string().nullable(),
   summary: z.string(),
   problem: apiErrorInfoSchema.nullable(),
 });

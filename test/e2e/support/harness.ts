@@ -70,6 +70,16 @@ export async function closeSharedChromium(): Promise<void> {
 
 afterAll(closeSharedChromium);
 
+/**
+ * Requests to the app server's removed V0 era routes (OpenHands PR #13952, April 2026): `/api/options/*`
+ * and the V0 conversation routes. The `/_sim/` controls are the tests' own.
+ */
+export function legacyRequests(sim: Simulator): string[] {
+  return sim.requests
+    .filter((r) => r.server === 'app' && /^\/api\/(options|conversations)(\/|$)/.test(r.path))
+    .map((r) => `${r.method} ${r.path}`);
+}
+
 // --- what the page did ---------------------------------------------------------------------------------------
 
 /** One WebSocket frame the page sent or received (`payload` as text; binary frames decoded as UTF-8). */
@@ -258,6 +268,12 @@ export async function startApp(options: StartAppOptions = {}): Promise<E2eApp> {
     };
     await step('closing the browser context', () => context?.close());
     await step('closing browser mode', () => web?.close());
+    // Today's servers have no V0 routes and no /api/options: a journey against one must never call them.
+    if (sim?.profile === 'current') {
+      const legacy = legacyRequests(sim);
+      if (legacy.length > 0)
+        problems.push(`the app called routes today's OpenHands removed: ${legacy.slice(0, 5).join(', ')}`);
+    }
     await step('closing the simulator', () => sim?.close());
     if (ownsDataDir) {
       await step('removing the user-data folder', () =>

@@ -16,6 +16,8 @@ export function serverView(overrides: Partial<ServerView> = {}): ServerView {
     keyStorage: 'none',
     hasKey: false,
     sessionKeyLost: false,
+    orgId: null,
+    orgName: null,
     ...overrides,
   };
 }

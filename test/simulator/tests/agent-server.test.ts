@@ -526,11 +526,16 @@ async function download(url: string, key: string): Promise<{ status: number; byt
   return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), res };
 }
 
-// §4.9 files (default agent version 1.19.1: both forms), §8 upload path
+// §4.9 files on agent server 1.19.1, which has both forms (the path form was removed in 1.20.0), §8 upload path
 describe('files', () => {
+  let sim119: Simulator;
   let c: StartedConversation;
   beforeAll(async () => {
-    c = await fresh();
+    sim119 = await startSimulator({ stepMs: 10, rateLimit: false, agentVersion: '1.19.1' });
+    c = await createConversation(sim119);
+  });
+  afterAll(async () => {
+    await sim119?.close();
   });
 
   it('path-form upload + query-form download of 3 MiB is byte-identical', async () => {
@@ -592,10 +597,10 @@ describe('files', () => {
     expect(dir.body).toEqual({ detail: 'Path is not a file' });
   });
 
-  it('/health is {"status":"ok"} on the default (≥1.12) version', async () => {
+  it('/health is still the JSON string "OK" on 1.19.1 ({"status":"ok"} only from 1.21.0)', async () => {
     const res = await call(`${c.agentUrl}/health`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.text).toBe('"OK"');
   });
 });
 
@@ -660,11 +665,14 @@ describe('agent-server version differences', () => {
     });
   });
 
-  it('/health: 1.3.0 → "OK" (a JSON string), 1.20.0 → {"status":"ok"}', async () => {
+  it('/health: 1.3.0 and 1.20.0 → "OK" (a JSON string), the default 1.44.0 → {"status":"ok"} (≥1.21.0)', async () => {
     const old = await call(`${c13.agentUrl}/health`);
     expect(old.status).toBe(200);
     expect(old.text).toBe('"OK"');
-    const cur = await call(`${c120.agentUrl}/health`);
+    const v120 = await call(`${c120.agentUrl}/health`);
+    expect(v120.status).toBe(200);
+    expect(v120.text).toBe('"OK"');
+    const cur = await call(`${base.agentUrl}/health`);
     expect(cur.status).toBe(200);
     expect(cur.body).toEqual({ status: 'ok' });
   });

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { call, createConversation, useSimulator, waitFor } from '../../support/sim';
 
 // The fault controls are simulator-only: openhands-api.md describes none of them. The describe blocks cite
-// the sections whose response shapes the injected faults imitate.
+// the sections whose response shapes the injected faults imitate. The requests go to today's V1 search
+// (`/api/conversations` is gone from the default, current profile).
 
 /** The `cause.code` of a rejected fetch (e.g. ECONNREFUSED), or 'resolved' if it did not reject. */
 async function fetchFailure(url: string, init: RequestInit = {}): Promise<string> {
@@ -28,7 +29,7 @@ describe('fault settings: errorRate, latencyMs, dropRate (openhands-api.md §2.4
     sim().faults.set('app', { errorRate: 1 });
     sim().clearRequests();
     for (let i = 0; i < 3; i++) {
-      const res = await call(`${sim().url}/api/conversations`);
+      const res = await call(`${sim().url}/api/v1/app-conversations/search`);
       expect(res.status).toBe(500);
       expect(res.text).toBe('Internal Server Error');
     }
@@ -58,7 +59,7 @@ describe('fault settings: errorRate, latencyMs, dropRate (openhands-api.md §2.4
     sim().faults.set('app', { latencyMs: latency });
     expect(sim().faults.get('app').latencyMs).toBe(latency);
     const started = performance.now();
-    const res = await call(`${sim().url}/api/conversations`);
+    const res = await call(`${sim().url}/api/v1/app-conversations/search`);
     const elapsed = performance.now() - started;
     expect(res.status).toBe(200);
     // 1 ms of slack for timer rounding between Node's timer clock and performance.now().
@@ -68,12 +69,12 @@ describe('fault settings: errorRate, latencyMs, dropRate (openhands-api.md §2.4
   it('dropRate 1 makes fetch reject (connection destroyed, no response) and logs fault "drop"', async () => {
     sim().faults.set('app', { dropRate: 1 });
     sim().clearRequests();
-    expect(await fetchFailure(`${sim().url}/api/conversations`)).not.toBe('resolved');
+    expect(await fetchFailure(`${sim().url}/api/v1/app-conversations/search`)).not.toBe('resolved');
     const entry = sim().requests.at(-1)!;
     expect(entry.fault).toBe('drop');
     expect(entry.status).toBeUndefined();
     sim().faults.reset();
-    expect((await call(`${sim().url}/api/conversations`)).status).toBe(200);
+    expect((await call(`${sim().url}/api/v1/app-conversations/search`)).status).toBe(200);
   });
 });
 
@@ -83,21 +84,21 @@ describe('response overrides (simulator fault injection; shapes of openhands-api
 
   it('`raw` serves malformed JSON under application/json', async () => {
     sim().faults.override({
-      path: '/api/conversations',
+      path: '/api/v1/app-conversations/search',
       method: 'GET',
       kind: 'raw',
-      body: '{"results": [',
+      body: '{"items": [',
       times: 1,
     });
-    const res = await fetch(`${sim().url}/api/conversations`);
+    const res = await fetch(`${sim().url}/api/v1/app-conversations/search`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     const text = await res.text();
-    expect(text).toBe('{"results": [');
+    expect(text).toBe('{"items": [');
     expect(() => JSON.parse(text) as unknown).toThrow(SyntaxError);
     // times: 1 → the next request is normal again.
-    const next = await call(`${sim().url}/api/conversations`);
-    expect(next.body).toHaveProperty('results');
+    const next = await call(`${sim().url}/api/v1/app-conversations/search`);
+    expect(next.body).toHaveProperty('items');
   });
 
   it('`huge` streams a valid JSON page of the requested size', async () => {
@@ -114,24 +115,24 @@ describe('response overrides (simulator fault injection; shapes of openhands-api
   });
 
   it('`resetMidBody` sends headers, then the body read rejects', async () => {
-    sim().faults.override({ path: '/api/conversations', kind: 'resetMidBody', times: 1 });
-    const res = await fetch(`${sim().url}/api/conversations`);
+    sim().faults.override({ path: '/api/v1/app-conversations/search', kind: 'resetMidBody', times: 1 });
+    const res = await fetch(`${sim().url}/api/v1/app-conversations/search`);
     expect(res.status).toBe(200);
     await expect(res.text()).rejects.toThrow();
   });
 
   it('`reset` destroys the connection before any response; `hang` never answers', async () => {
-    sim().faults.override({ path: '/api/conversations', kind: 'reset', times: 1 });
-    expect(await fetchFailure(`${sim().url}/api/conversations`)).not.toBe('resolved');
-    sim().faults.override({ path: '/api/conversations', kind: 'hang', times: 1 });
+    sim().faults.override({ path: '/api/v1/app-conversations/search', kind: 'reset', times: 1 });
+    expect(await fetchFailure(`${sim().url}/api/v1/app-conversations/search`)).not.toBe('resolved');
+    sim().faults.override({ path: '/api/v1/app-conversations/search', kind: 'hang', times: 1 });
     await expect(
-      fetch(`${sim().url}/api/conversations`, { signal: AbortSignal.timeout(200) }),
+      fetch(`${sim().url}/api/v1/app-conversations/search`, { signal: AbortSignal.timeout(200) }),
     ).rejects.toThrow();
   });
 
   it('`status` with times: 2 affects exactly two matching requests', async () => {
     sim().faults.override({
-      path: /^\/api\/conversations$/,
+      path: /^\/api\/v1\/app-conversations\/search$/,
       kind: 'status',
       status: 503,
       body: { detail: 'maintenance' },
@@ -141,7 +142,7 @@ describe('response overrides (simulator fault injection; shapes of openhands-api
     sim().clearRequests();
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const res = await call(`${sim().url}/api/conversations`);
+      const res = await call(`${sim().url}/api/v1/app-conversations/search`);
       statuses.push(res.status);
       if (res.status === 503) {
         expect(res.body).toEqual({ detail: 'maintenance' });
@@ -153,11 +154,16 @@ describe('response overrides (simulator fault injection; shapes of openhands-api
   });
 
   it('overrides match on server and method', async () => {
-    sim().faults.override({ server: 'agent', path: '/api/conversations', kind: 'status', status: 418 });
-    sim().faults.override({ method: 'POST', path: '/api/conversations', kind: 'status', status: 409 });
-    const get = await call(`${sim().url}/api/conversations`);
+    sim().faults.override({
+      server: 'agent',
+      path: '/api/v1/app-conversations/search',
+      kind: 'status',
+      status: 418,
+    });
+    sim().faults.override({ method: 'POST', path: '/api/v1/app-conversations', kind: 'status', status: 409 });
+    const get = await call(`${sim().url}/api/v1/app-conversations/search`);
     expect(get.status).toBe(200);
-    const post = await call(`${sim().url}/api/conversations`, { method: 'POST', json: {} });
+    const post = await call(`${sim().url}/api/v1/app-conversations`, { method: 'POST', json: {} });
     expect(post.status).toBe(409);
   });
 
@@ -165,7 +171,7 @@ describe('response overrides (simulator fault injection; shapes of openhands-api
     sim().faults.burst429(3, 2);
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await call(`${sim().url}/api/conversations`);
+      const res = await call(`${sim().url}/api/v1/app-conversations/search`);
       statuses.push(res.status);
       if (res.status === 429) {
         expect(res.headers.get('retry-after')).toBe('2');
@@ -177,12 +183,13 @@ describe('response overrides (simulator fault injection; shapes of openhands-api
 
   it('faults.reset() clears settings, overrides and a pending burst', async () => {
     sim().faults.set('all', { errorRate: 1, latencyMs: 50 });
-    sim().faults.override({ path: '/api/conversations', kind: 'status', status: 418 });
+    sim().faults.override({ path: '/api/v1/app-conversations/search', kind: 'status', status: 418 });
     sim().faults.burst429(5);
     sim().faults.reset();
     expect(sim().faults.get('app')).toEqual({ errorRate: 0, latencyMs: 0, dropRate: 0 });
     expect(sim().faults.get('agent')).toEqual({ errorRate: 0, latencyMs: 0, dropRate: 0 });
-    for (let i = 0; i < 3; i++) expect((await call(`${sim().url}/api/conversations`)).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await call(`${sim().url}/api/v1/app-conversations/search`)).status).toBe(200);
   });
 });
 
@@ -198,7 +205,7 @@ describe('offline and back (simulator control; §1 topology: app server and per-
     await sim().goOffline();
     expect(sim().isOnline).toBe(false);
     await pause(20);
-    expect(await fetchFailure(`${sim().url}/api/conversations`)).toBe('ECONNREFUSED');
+    expect(await fetchFailure(`${sim().url}/api/v1/app-conversations/search`)).toBe('ECONNREFUSED');
     expect(await fetchFailure(conv.conversationUrl, { headers })).toBe('ECONNREFUSED');
 
     await sim().comeBack();
@@ -230,7 +237,7 @@ describe('request log (simulator control)', () => {
     expect(sim().requests).toHaveLength(0);
     const raw = '/api/v1/app-conversations/search?limit=5&title__contains=a%20b';
     await call(`${sim().url}${raw}`);
-    await call(`${sim().url}/api/conversations`, { method: 'POST', json: { bogus: true } });
+    await call(`${sim().url}/api/v1/app-conversations`, { method: 'POST', json: { agent_type: 'wizard' } });
     expect(sim().requests).toHaveLength(2);
     const [search, post] = sim().requests;
     expect(search).toMatchObject({
@@ -240,7 +247,12 @@ describe('request log (simulator control)', () => {
       url: raw,
       status: 200,
     });
-    expect(post).toMatchObject({ server: 'app', method: 'POST', path: '/api/conversations', status: 422 });
+    expect(post).toMatchObject({
+      server: 'app',
+      method: 'POST',
+      path: '/api/v1/app-conversations',
+      status: 422,
+    });
     expect(search!.fault).toBeUndefined();
     expect(typeof search!.at).toBe('number');
   });
@@ -279,22 +291,22 @@ describe('/_sim/ control routes over HTTP (simulator control)', () => {
     expect(set.body).toEqual({ success: true });
     expect(sim().faults.get('app').errorRate).toBe(1);
     expect(sim().faults.get('agent').errorRate).toBe(0);
-    expect((await call(`${sim().url}/api/conversations`)).status).toBe(500);
+    expect((await call(`${sim().url}/api/v1/app-conversations/search`)).status).toBe(500);
 
     // Control routes are never faulted.
     const reset = await call(`${sim().url}/_sim/faults`, { method: 'DELETE' });
     expect(reset.status).toBe(200);
     expect(sim().faults.get('app').errorRate).toBe(0);
-    expect((await call(`${sim().url}/api/conversations`)).status).toBe(200);
+    expect((await call(`${sim().url}/api/v1/app-conversations/search`)).status).toBe(200);
 
     const burst = await call(`${sim().url}/_sim/faults`, {
       method: 'POST',
       json: { burst429: 2, retryAfter: 7 },
     });
     expect(burst.status).toBe(200);
-    const a = await call(`${sim().url}/api/conversations`);
-    const b = await call(`${sim().url}/api/conversations`);
-    const c = await call(`${sim().url}/api/conversations`);
+    const a = await call(`${sim().url}/api/v1/app-conversations/search`);
+    const b = await call(`${sim().url}/api/v1/app-conversations/search`);
+    const c = await call(`${sim().url}/api/v1/app-conversations/search`);
     expect([a.status, b.status, c.status]).toEqual([429, 429, 200]);
     expect(a.headers.get('retry-after')).toBe('7');
 
@@ -304,7 +316,7 @@ describe('/_sim/ control routes over HTTP (simulator control)', () => {
 
   it('GET /_sim/requests returns the log, and /_sim/ calls are not themselves logged', async () => {
     sim().clearRequests();
-    await call(`${sim().url}/api/conversations?limit=3`);
+    await call(`${sim().url}/api/v1/app-conversations/search?limit=3`);
     await call(`${sim().url}/_sim/faults`, { method: 'DELETE' });
     const res = await call<{ method: string; path: string; url: string; status?: number }[]>(
       `${sim().url}/_sim/requests`,
@@ -313,8 +325,8 @@ describe('/_sim/ control routes over HTTP (simulator control)', () => {
     expect(res.body).toHaveLength(1);
     expect(res.body[0]).toMatchObject({
       method: 'GET',
-      path: '/api/conversations',
-      url: '/api/conversations?limit=3',
+      path: '/api/v1/app-conversations/search',
+      url: '/api/v1/app-conversations/search?limit=3',
       status: 200,
     });
     expect(sim().requests.some((r) => r.path.startsWith('/_sim/'))).toBe(false);

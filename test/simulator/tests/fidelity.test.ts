@@ -15,8 +15,13 @@ type Event = {
 describe('simulator fidelity details', () => {
   const sim = useSimulator();
 
-  it('protects /api/options/config with SESSION_API_KEY like every V0 router (§2.1)', async () => {
-    const s = await startSimulator({ stepMs: 5, rateLimit: false, sessionApiKey: 'oss-secret' });
+  it('legacy: protects /api/options/config with SESSION_API_KEY like every V0 router (§2.1)', async () => {
+    const s = await startSimulator({
+      profile: 'legacy',
+      stepMs: 5,
+      rateLimit: false,
+      sessionApiKey: 'oss-secret',
+    });
     try {
       expect((await call(`${s.url}/api/options/config`)).status).toBe(401);
       const ok = await call(`${s.url}/api/options/config`, {
@@ -28,8 +33,8 @@ describe('simulator fidelity details', () => {
     }
   });
 
-  it('marks V0 conversations created with a Bearer key as openhands_api (§2.2)', async () => {
-    const s = await startSimulator({ stepMs: 5, rateLimit: false, apiKey: 'cloud-key' });
+  it('legacy: marks V0 conversations created with a Bearer key as openhands_api (§2.2)', async () => {
+    const s = await startSimulator({ profile: 'legacy', stepMs: 5, rateLimit: false, apiKey: 'cloud-key' });
     try {
       const headers = { Authorization: 'Bearer cloud-key' };
       const created = await call<{ conversation_id: string }>(`${s.url}/api/conversations`, {
@@ -47,24 +52,43 @@ describe('simulator fidelity details', () => {
     }
   });
 
-  it('keeps V0 upload file names unsanitised, as the real route does (§8)', async () => {
-    const created = await call<{ conversation_id: string }>(`${sim().url}/api/conversations`, {
-      method: 'POST',
-      json: {},
-    });
-    const id = created.body.conversation_id;
-    await waitFor(
-      async () =>
-        (await call<{ status: string }>(`${sim().url}/api/conversations/${id}`)).body.status === 'RUNNING',
-    );
-    const form = new FormData();
-    form.append('files', new Blob(['a']), '../escape.txt');
-    form.append('files', new Blob(['b']), 'sub/dir.txt');
-    const res = await call<{ uploaded_files: string[] }>(
-      `${sim().url}/api/conversations/${id}/upload-files`,
-      { method: 'POST', body: form },
-    );
-    expect(res.body.uploaded_files).toEqual(['/workspace/../escape.txt', '/workspace/sub/dir.txt']);
+  it('legacy: keeps V0 upload file names unsanitised, as the real route does (§8)', async () => {
+    const s = await startSimulator({ profile: 'legacy', stepMs: 5, rateLimit: false });
+    try {
+      const created = await call<{ conversation_id: string }>(`${s.url}/api/conversations`, {
+        method: 'POST',
+        json: {},
+      });
+      const id = created.body.conversation_id;
+      await waitFor(
+        async () =>
+          (await call<{ status: string }>(`${s.url}/api/conversations/${id}`)).body.status === 'RUNNING',
+      );
+      const form = new FormData();
+      form.append('files', new Blob(['a']), '../escape.txt');
+      form.append('files', new Blob(['b']), 'sub/dir.txt');
+      const res = await call<{ uploaded_files: string[] }>(`${s.url}/api/conversations/${id}/upload-files`, {
+        method: 'POST',
+        body: form,
+      });
+      expect(res.body.uploaded_files).toEqual(['/workspace/../escape.txt', '/workspace/sub/dir.txt']);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('current: SESSION_API_KEY guards V1 but not the web-client config; Cloud keeps its ignore list', async () => {
+    const s = await startSimulator({ stepMs: 5, rateLimit: false, sessionApiKey: 'oss-secret' });
+    try {
+      expect((await call(`${s.url}/api/v1/web-client/config`)).status).toBe(200);
+      expect((await call(`${s.url}/api/v1/app-conversations/count`)).status).toBe(401);
+      const ok = await call(`${s.url}/api/v1/app-conversations/count`, {
+        headers: { 'X-Session-API-Key': 'oss-secret' },
+      });
+      expect(ok.body).toBe(0);
+    } finally {
+      await s.close();
+    }
   });
 
   it('has no /ready and no resend_mode on old agent servers (§4.8, §4.9)', async () => {

@@ -37,6 +37,8 @@ type V0Event = {
 };
 type EventsPage = { events: V0Event[]; has_more: boolean };
 
+// Every test here runs the `legacy` profile: the Nov-2025 app server (156d0686), which still had the V0
+// routes. Today's server has none of them (see the profile tests in v1-app-server.test.ts).
 const HEX = /^[0-9a-f]{32}$/;
 /** §6.4 */
 const CONVERSATION_STATUSES = ['STARTING', 'RUNNING', 'STOPPED', 'ARCHIVED', 'ERROR'];
@@ -111,7 +113,7 @@ async function allFiles(dir: string): Promise<string[]> {
 
 // §5.1 POST/GET /api/conversations, §6.4/§6.5 status enums, §9.13 (unknown id → 200 null)
 describe('V0 create and status walk (openhands-api.md §5.1, §6.4, §6.5, §9.13)', () => {
-  const sim = useSimulator();
+  const sim = useSimulator({ profile: 'legacy' });
 
   it('creates a V0 conversation: ConversationResponse with a 32-hex id and status STARTING', async () => {
     const res = await call<ConversationResponse>(`${sim().url}/api/conversations`, {
@@ -176,7 +178,7 @@ describe('V0 create and status walk (openhands-api.md §5.1, §6.4, §6.5, §9.1
 
 // §8 validate_conversation_id (manage routes of §5.1)
 describe('validate_conversation_id (openhands-api.md §8, §5.1)', () => {
-  const sim = useSimulator();
+  const sim = useSimulator({ profile: 'legacy' });
 
   it('accepts 100 characters and rejects 101 with "Conversation ID is too long"', async () => {
     const ok = await call(`${sim().url}/api/conversations/${'a'.repeat(100)}`);
@@ -221,7 +223,7 @@ describe('validate_conversation_id (openhands-api.md §8, §5.1)', () => {
 
 // §5.1 GET /api/conversations paging (V0-only rows)
 describe('V0 list paging (openhands-api.md §5.1)', () => {
-  const sim = useSimulator();
+  const sim = useSimulator({ profile: 'legacy' });
 
   it('pages with limit and a base64 JSON {v0, v1} next_page_id until null, newest first', async () => {
     const created: string[] = [];
@@ -264,7 +266,7 @@ describe('V0 list paging (openhands-api.md §5.1)', () => {
 
 // §5.1 (merged V0+V1 list, V1 rows via the V0 shim), §6.2/§6.3 shim mappings, §9.6 (items can drop)
 describe('V0 list with V1 rows (openhands-api.md §5.1, §6.2, §6.3, §9.6)', () => {
-  const sim = useSimulator();
+  const sim = useSimulator({ profile: 'legacy' });
 
   it('shows V1 conversations as conversation_version "V1" and can drop items while paging (§9.6)', async () => {
     const v0a = await createV0(sim());
@@ -304,7 +306,7 @@ describe('V0 list with V1 rows (openhands-api.md §5.1, §6.2, §6.3, §9.6)', (
 
 // §5.1 start / stop
 describe('V0 start and stop (openhands-api.md §5.1)', () => {
-  const sim = useSimulator();
+  const sim = useSimulator({ profile: 'legacy' });
 
   it('start requires a body (422 without one)', async () => {
     const id = await createV0(sim());
@@ -365,7 +367,7 @@ describe('V0 start and stop (openhands-api.md §5.1)', () => {
 
 // §5.1 PATCH, §8 (title 1..200, extra forbidden), §9.1 (V1 title edit goes through V0)
 describe('V0 PATCH title (openhands-api.md §5.1, §8, §9.1)', () => {
-  const sim = useSimulator();
+  const sim = useSimulator({ profile: 'legacy' });
 
   it('renames a V0 conversation (title stripped) and answers true', async () => {
     const id = await createV0(sim());
@@ -424,7 +426,7 @@ describe('V0 PATCH title (openhands-api.md §5.1, §8, §9.1)', () => {
 
 // §5.1 DELETE, §9.1 (V1 delete also deletes start tasks and the sandbox)
 describe('V0 DELETE (openhands-api.md §5.1, §9.1)', () => {
-  const sim = useSimulator();
+  const sim = useSimulator({ profile: 'legacy' });
 
   it('deletes a V0 conversation (true), then false; unknown ids give false', async () => {
     const id = await createV0(sim());
@@ -465,7 +467,7 @@ describe('V0 DELETE (openhands-api.md §5.1, §9.1)', () => {
 
 // §5.2 GET /events, POST /message
 describe('V0 events and messages (openhands-api.md §5.2)', () => {
-  const sim = useSimulator();
+  const sim = useSimulator({ profile: 'legacy' });
 
   it('rejects /events limits outside 0..100 with 400 {"detail":"Invalid limit"}', async () => {
     const id = await createV0(sim());
@@ -549,7 +551,7 @@ describe('V0 events and messages (openhands-api.md §5.2)', () => {
 
 // §5.2 POST /upload-files, §9.9 (real response shape; UTF-8 decode corrupts binaries)
 describe('V0 upload-files (openhands-api.md §5.2, §9.9)', () => {
-  const sim = useSimulator();
+  const sim = useSimulator({ profile: 'legacy' });
 
   it('takes the repeated field `files` and answers {uploaded_files: absolute paths, skipped_files: []}', async () => {
     const id = await createV0(sim());

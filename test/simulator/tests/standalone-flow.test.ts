@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,8 @@ const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest(
 /**
  * The issue's "done when" flow, against `npm run simulator` in its own process, using only HTTP and
  * WebSocket: create, follow the start task to READY, batch get, send a message with `run`, see the status
- * change on the socket, search events, upload and download a file, pause/resume the sandbox, see it in the V0 list.
+ * change on the socket, search events, upload and download a file, pause the sandbox and read the history
+ * from the app server, resume, see it in the V1 list. The default profile is today's server: no V0 list.
  */
 describe('standalone simulator: a whole V1 client flow over HTTP/WS', () => {
   let child: ChildProcess | undefined;
@@ -51,6 +52,16 @@ describe('standalone simulator: a whole V1 client flow over HTTP/WS', () => {
 
   it('rejects unknown flags with a clear message', async () => {
     await expect(startStandalone(['--bogus'])).rejects.toThrow(/unknown option --bogus/);
+    await expect(startStandalone(['--profile', 'old'])).rejects.toThrow(/--profile needs current or legacy/);
+  });
+
+  it('lists --profile in --help', () => {
+    const help = spawnSync('npm', ['run', '-s', 'simulator', '--', '--help'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('[--profile current|legacy]');
   });
 
   it('creates, talks, streams, uploads, pauses and lists', async () => {
@@ -137,6 +148,11 @@ describe('standalone simulator: a whole V1 client flow over HTTP/WS', () => {
       `${url}/api/v1/app-conversations?ids=${id}`,
     );
     expect(paused.body[0]).toMatchObject({ sandbox_status: 'PAUSED', session_api_key: null });
+    // The app server keeps its own copy of the events: the history reads while the sandbox is paused.
+    const history = await call<{ items: { kind: string; source: string }[] }>(
+      `${url}/api/v1/conversation/${id}/events/search?kind__eq=MessageEvent`,
+    );
+    expect(history.body.items.map((e) => e.source)).toEqual(['user', 'agent']);
     await call(`${url}/api/v1/sandboxes/${sandboxId}/resume`, { method: 'POST' });
     await waitFor(async () => {
       const res = await call<{ sandbox_status: string }[]>(`${url}/api/v1/app-conversations?ids=${id}`);
@@ -145,10 +161,52 @@ describe('standalone simulator: a whole V1 client flow over HTTP/WS', () => {
     const info = await call<{ execution_status: string }>(conversationUrl, { headers });
     expect(info.body.execution_status).toBe('finished');
 
-    const v0 = await call<{
-      results: { conversation_id: string; conversation_version: string; status: string; title: string }[];
-    }>(`${url}/api/conversations?limit=20`);
-    const row = v0.body.results.find((r) => r.conversation_id === id);
-    expect(row).toMatchObject({ conversation_version: 'V1', status: 'RUNNING', title: 'List the files' });
+    const list = await call<{ items: { id: string; sandbox_status: string; title: string }[] }>(
+      `${url}/api/v1/app-conversations/search?limit=20`,
+    );
+    const row = list.body.items.find((r) => r.id === id);
+    expect(row).toMatchObject({ sandbox_status: 'RUNNING', title: 'List the files' });
+    expect((await call(`${url}/api/conversations?limit=20`)).status).toBe(404);
   }, 40_000);
+});
+
+describe('standalone simulator with --profile legacy', () => {
+  let child: ChildProcess | undefined;
+  let url = '';
+
+  beforeAll(async () => {
+    ({ child, url } = await startStandalone([
+      '--port',
+      '0',
+      '--step-ms',
+      '20',
+      '--no-rate-limit',
+      '--profile',
+      'legacy',
+    ]));
+  }, 40_000);
+
+  afterAll(() => {
+    child?.kill('SIGTERM');
+  });
+
+  it('serves the Nov-2025 routes: /api/options/config and the V0 list, no web-client config', async () => {
+    const config = await call<{ APP_MODE: string }>(`${url}/api/options/config`);
+    expect(config.body.APP_MODE).toBe('oss');
+    expect((await call(`${url}/api/v1/web-client/config`)).status).toBe(404);
+    const created = await call<{ conversation_id: string; conversation_status: string }>(
+      `${url}/api/conversations`,
+      {
+        method: 'POST',
+        json: {},
+      },
+    );
+    expect(created.body.conversation_status).toBe('STARTING');
+    const list = await call<{ results: { conversation_id: string; conversation_version: string }[] }>(
+      `${url}/api/conversations`,
+    );
+    expect(list.body.results).toEqual([
+      expect.objectContaining({ conversation_id: created.body.conversation_id, conversation_version: 'V0' }),
+    ]);
+  });
 });

@@ -1,117 +1,46 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { call, createConversation, type StartedConversation, useSimulator, waitFor } from '../../support/sim';
 import { type Simulator, startSimulator } from '../simulator';
+import {
+  type Client,
+  closeSocketsAfterEach,
+  type Ev,
+  type Frame,
+  isFullState,
+  nullPaths,
+  openEventSocket,
+  refusedStatus,
+  sleep,
+} from './support/socket-client';
 
 // Checks the simulated agent-server event socket against /work/shared/openhands-api.md §4.8 and §4.7
 // (and §2.3, §9.20, §9.21), not against the simulator's own code.
 
-type Frame = Record<string, unknown>;
+closeSocketsAfterEach();
 
-interface Ev {
-  kind: string;
-  id: string;
-  timestamp: string;
-  source: string;
-  [key: string]: unknown;
-}
-
-class HandshakeRefused extends Error {
-  constructor(readonly status: number) {
-    super(`handshake refused with HTTP ${status}`);
-  }
-}
-
-interface Client {
-  ws: WebSocket;
-  /** Every server frame, parsed, in arrival order. */
-  frames: Frame[];
-  closed: Promise<{ code: number; reason: string }>;
-  send(frame: unknown): void;
-}
-
-const open: WebSocket[] = [];
-
-/**
- * Opens `ws://{host:port of conversation_url}/sockets/events/{id}`. Resolves once the socket is open;
- * rejects with HandshakeRefused(status) when the server answers the upgrade with a plain HTTP response.
- */
-function openSocket(
+/** Opens `ws://{host:port of conversation_url}/sockets/events/{id}`, checking every frame is a text frame. */
+const openSocket = (
   c: StartedConversation,
   options: { query?: Record<string, string>; headers?: Record<string, string>; id?: string } = {},
-): Promise<Client> {
-  const host = new URL(c.conversationUrl).host;
-  const qs = new URLSearchParams(options.query ?? {}).toString();
-  const url = `ws://${host}/sockets/events/${options.id ?? c.id}${qs ? `?${qs}` : ''}`;
-  const ws = new WebSocket(url, { headers: options.headers ?? {} });
-  open.push(ws);
-  const frames: Frame[] = [];
-  ws.on('message', (data, isBinary) => {
-    expect(isBinary).toBe(false); // one text frame = one event (§4.8)
-    frames.push(JSON.parse(rawText(data)) as Frame);
+): Promise<Client> =>
+  openEventSocket(new URL(c.conversationUrl).origin, options.id ?? c.id, {
+    query: options.query,
+    headers: options.headers,
+    textOnly: true,
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
-  });
-  return new Promise<Client>((resolve, reject) => {
-    ws.on('open', () =>
-      resolve({
-        ws,
-        frames,
-        closed,
-        send: (frame) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
-      }),
-    );
-    ws.on('unexpected-response', (_req, res) => {
-      reject(new HandshakeRefused(res.statusCode ?? 0));
-      ws.terminate();
-    });
-    ws.on('error', (error) => reject(error)); // no-op once settled
-  });
-}
-
-function rawText(data: WebSocket.RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
-}
-
-async function refusedStatus(promise: Promise<Client>): Promise<number> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HandshakeRefused) return error.status;
-    throw error;
-  }
-  throw new Error('the handshake was accepted');
-}
-
-afterEach(() => {
-  for (const ws of open.splice(0)) ws.terminate();
-});
 
 const getSim = useSimulator();
 
 const auth = (c: StartedConversation): Record<string, string> => ({ 'X-Session-API-Key': c.sessionApiKey });
 const keyQuery = (c: StartedConversation): Record<string, string> => ({ session_api_key: c.sessionApiKey });
 const userMessage = (text: string): Frame => ({ role: 'user', content: [{ type: 'text', text }] });
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-const isFullState = (f: Frame | undefined): boolean =>
-  f?.kind === 'ConversationStateUpdateEvent' && f.key === 'full_state';
 const statusIndex = (frames: Frame[], value: string): number =>
   frames.findIndex(
     (f) => f.kind === 'ConversationStateUpdateEvent' && f.key === 'execution_status' && f.value === value,
   );
-
-/** Paths of every null value, recursively. */
-function nullPaths(value: unknown, path = '$'): string[] {
-  if (value === null) return [path];
-  if (Array.isArray(value)) return value.flatMap((v, i) => nullPaths(v, `${path}[${i}]`));
-  if (typeof value === 'object')
-    return Object.entries(value).flatMap(([k, v]) => nullPaths(v, `${path}.${k}`));
-  return [];
-}
 
 async function restEvents(c: StartedConversation, query = ''): Promise<Ev[]> {
   const res = await call<{ items: Ev[] }>(
@@ -196,7 +125,7 @@ describe('query-key socket', () => {
   });
 });
 
-// §4.8 first-frame auth (≥1.19; the default agent version is 1.19.1), §9.21
+// §4.8 first-frame auth (≥1.18.1; the default agent version is 1.44.0), §9.21
 describe('first-frame auth', () => {
   it('no key at open, then {"type":"auth"} → full_state', async () => {
     const client = await openSocket(base);

@@ -26,6 +26,8 @@ export const SERVERS: ServerView[] = [
     keyStorage: 'none',
     hasKey: false,
     sessionKeyLost: false,
+    orgId: null,
+    orgName: null,
   },
   {
     id: 'team',
@@ -35,6 +37,8 @@ export const SERVERS: ServerView[] = [
     keyStorage: 'keychain',
     hasKey: true,
     sessionKeyLost: false,
+    orgId: null,
+    orgName: null,
   },
   {
     id: 'cloud',
@@ -44,6 +48,8 @@ export const SERVERS: ServerView[] = [
     keyStorage: 'keychain',
     hasKey: true,
     sessionKeyLost: false,
+    orgId: null,
+    orgName: null,
   },
 ];
 

@@ -24,6 +24,6 @@ export const agentEventSchema = z.looseObject({
   source: z.string(),
 });
 export type AgentEvent = z.infer<typeof agentEventSchema>;
-export const agentEventPageSchema = page(agentEventSchema);
+export const agentEventPageSchema = page(agentEventSchema, 'event');
 
 export const serverInfoSchema = z.looseObject({ version: z.string().optional() });

@@ -17,15 +17,46 @@ const nullableString = z
   .nullish()
   .transform((v) => v ?? null);
 
-export const serverConfigSchema = z.looseObject({
+/** `GET /api/v1/web-client/config` (no auth; replaced `/api/options/config` in 2026), openhands-api.md §3.7. */
+export const webClientConfigSchema = z.looseObject({
+  app_mode: lenientEnum('app_mode', APP_MODES),
+  feature_flags: z.looseObject({}).nullish(),
+});
+export type WebClientConfig = z.infer<typeof webClientConfigSchema>;
+
+/** `GET /api/options/config`: only servers from before April 2026 have it (legacy V0 installs), §5. */
+export const legacyConfigSchema = z.looseObject({
   APP_MODE: lenientEnum('APP_MODE', APP_MODES),
   FEATURE_FLAGS: z.looseObject({}).nullish(),
 });
-export type ServerConfig = z.infer<typeof serverConfigSchema>;
+export type LegacyConfig = z.infer<typeof legacyConfigSchema>;
+
+/** Cloud `GET /api/keys/current`: which key this is and the organisation it acts in (§2.3). */
+export const currentApiKeySchema = z.looseObject({
+  name: nullableString,
+  org_id: nullableString,
+  bound_org_id: nullableString,
+  user_id: nullableString,
+});
+export type CurrentApiKey = z.infer<typeof currentApiKeySchema>;
+
+export const organizationSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  is_personal: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+});
+export type Organization = z.infer<typeof organizationSchema>;
+export const organizationPageSchema = page(organizationSchema, 'organization').extend({
+  current_org_id: nullableString,
+});
 
 export const appConversationSchema = z.looseObject({
   id: z.string(),
-  sandbox_id: z.string(),
+  // Null or missing while a start has not attached a sandbox yet (today's AppConversationInfo allows both).
+  sandbox_id: nullableString,
   title: nullableString,
   created_at: z.string(),
   updated_at: z.string(),
@@ -39,7 +70,10 @@ export const appConversationSchema = z.looseObject({
     .array(z.string())
     .nullish()
     .transform((v) => v ?? []),
-  sandbox_status: lenientEnum('sandbox_status', SANDBOX_STATUSES).default('MISSING'),
+  // Missing is not "archived": it means the server did not say (shown as unknown, never as Archived).
+  sandbox_status: lenientEnum('sandbox_status', SANDBOX_STATUSES)
+    .nullish()
+    .transform((v) => v ?? null),
   execution_status: lenientEnum('execution_status', EXECUTION_STATUSES)
     .nullish()
     .transform((v) => v ?? null),
@@ -47,7 +81,7 @@ export const appConversationSchema = z.looseObject({
   session_api_key: nullableString,
 });
 export type AppConversation = z.infer<typeof appConversationSchema>;
-export const appConversationPageSchema = page(appConversationSchema);
+export const appConversationPageSchema = page(appConversationSchema, 'conversation');
 
 export const startTaskSchema = z.looseObject({
   id: z.string(),
@@ -60,7 +94,7 @@ export const startTaskSchema = z.looseObject({
   updated_at: z.string(),
 });
 export type StartTask = z.infer<typeof startTaskSchema>;
-export const startTaskPageSchema = page(startTaskSchema);
+export const startTaskPageSchema = page(startTaskSchema, 'start task');
 
 export const sandboxInfoSchema = z.looseObject({
   id: z.string(),

@@ -25,12 +25,58 @@ export function lenientEnum<const T extends readonly string[]>(field: string, va
   });
 }
 
-/** `{items, next_page_id}`, the V1 page shape. */
-export function page<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), next_page_id: z.string().nullable() });
+/** Why a row was dropped, said once per row shape so a bad server does not flood the log. */
+function reportBadRow(where: string, error: z.ZodError): void {
+  const first = error.issues[0];
+  const key = `${where}:${first?.path.join('.') ?? ''}:${first?.code ?? ''}`;
+  if (reported.has(key)) return;
+  reported.add(key);
+  log.warn(
+    `dropped a malformed ${where} row from the server: ${first?.path.join('.') || '(row)'}: ${first?.message ?? 'invalid'}`,
+  );
 }
 
-/** Batch gets answer `null` for unknown ids, in the order asked. */
-export function batch<T extends z.ZodType>(item: T) {
-  return z.array(item.nullable());
+/**
+ * A list whose rows are parsed one by one: a row that does not fit `item` is dropped (and logged once), so
+ * one bad or newer row never fails the whole page.
+ */
+export function lenientArray<T extends z.ZodType>(item: T, where: string) {
+  return z.array(z.unknown()).transform((rows) =>
+    rows.flatMap((row): z.infer<T>[] => {
+      const parsed = item.safeParse(row);
+      if (parsed.success) return [parsed.data];
+      reportBadRow(where, parsed.error);
+      return [];
+    }),
+  );
+}
+
+/** `{items, next_page_id}`, the V1 page shape; `next_page_id` may be missing or null. */
+export function page<T extends z.ZodType>(item: T, where = 'list') {
+  return z.object({
+    items: lenientArray(item, where),
+    next_page_id: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? null),
+  });
+}
+
+/** A batch row: the item, `null` when the server has no such id, `undefined` when its row was malformed. */
+export type BatchRow<T> = T | null | undefined;
+
+/**
+ * Batch gets answer `null` for unknown ids, in the order asked. A row that is there but malformed reads as
+ * `undefined` ("could not read it this time"), never as `null` ("gone"), so a bad row never deletes anything.
+ */
+export function batch<T extends z.ZodType>(item: T, where = 'batch') {
+  return z.array(z.unknown()).transform((rows) =>
+    rows.map((row): BatchRow<z.infer<T>> => {
+      if (row === null) return null;
+      const parsed = item.safeParse(row);
+      if (parsed.success) return parsed.data;
+      reportBadRow(where, parsed.error);
+      return undefined;
+    }),
+  );
 }

@@ -47,4 +47,10 @@ export const servers = {
   keepServer: 'Keep it',
   removing: 'Removing…',
   loadError: 'Could not read the servers: {message}',
+  organization: 'Organization',
+  orgHint: 'Conversations are listed from this organization, and new ones start in it.',
+  orgTestToChange: 'Test the connection to choose another organization.',
+  orgPersonal: 'Personal workspace',
+  orgPersonalNamed: '{name} (personal workspace)',
+  orgInRow: 'Organization: {name}',
 };

@@ -47,4 +47,10 @@ export const servers = {
   keepServer: '保留',
   removing: '正在移除…',
   loadError: '无法读取服务器列表：{message}',
+  organization: '组织',
+  orgHint: '会话列表只显示该组织的会话，新会话也在该组织中创建。',
+  orgTestToChange: '测试连接后即可选择其他组织。',
+  orgPersonal: '个人工作区',
+  orgPersonalNamed: '{name}（个人工作区）',
+  orgInRow: '组织：{name}',
 } satisfies Record<keyof typeof en, string>;

@@ -93,10 +93,24 @@ function Body({
         </>
       );
     case 'observation':
-      return <Output text={item.text} expanded={expanded} onToggle={onToggle} t={t} />;
+    case 'tool-call':
+      return item.text ? <Output text={item.text} expanded={expanded} onToggle={onToggle} t={t} /> : null;
     default:
       return item.text ? <div className="tl-text">{item.text}</div> : null;
   }
+}
+
+const TOOL_STATUSES = ['pending', 'in_progress', 'completed', 'failed'] as const;
+const HOOK_STATUSES = ['ok', 'blocked', 'failed'] as const;
+
+/** A tool call's or hook's state in words; a state this build does not know is shown as sent. */
+function StatusBadge({ item, status, t }: { item: TimelineItem; status: string; t: Translate }) {
+  let text = status;
+  if (item.kind === 'tool-call' && (TOOL_STATUSES as readonly string[]).includes(status))
+    text = t(`conversation.toolStatus_${status as (typeof TOOL_STATUSES)[number]}`);
+  if (item.kind === 'hook' && (HOOK_STATUSES as readonly string[]).includes(status))
+    text = t(`conversation.hookStatus_${status as (typeof HOOK_STATUSES)[number]}`);
+  return <span className={`tl-status tl-status-${status.replace(/[^a-z_]/g, '')}`}>{text}</span>;
 }
 
 function heading(item: TimelineItem, t: Translate): string {
@@ -115,6 +129,12 @@ function heading(item: TimelineItem, t: Translate): string {
       return item.title || t('conversation.rejected');
     case 'pause':
       return item.title || t('conversation.paused');
+    case 'interrupt':
+      return t('conversation.interrupted');
+    case 'tool-call':
+      return item.title || t('conversation.toolCall');
+    case 'hook':
+      return `${t('conversation.hook')}: ${item.title}`;
     default:
       return item.title || item.kind;
   }
@@ -138,6 +158,7 @@ export const TimelineRow = memo(function TimelineRow({ item, expanded, onToggle 
             {t('conversation.risk', { risk: item.risk })}
           </span>
         ) : null}
+        {item.status ? <StatusBadge item={item} status={item.status} t={t} /> : null}
         <time className="tl-time muted" dateTime={item.timestamp}>
           {timeOfDay(item.timestamp)}
         </time>

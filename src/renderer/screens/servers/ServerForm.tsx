@@ -1,15 +1,38 @@
 // Adding or editing one server: name, address, API key (never shown back), where the key is kept,
 // Test connection, Save, and (when editing) Remove with a confirmation step. Main validates everything;
-// its field problems are shown next to the fields they concern.
+// its field problems are shown next to the fields they concern. For Cloud, once Test connection has listed
+// the user's organisations, the one this server acts in (Organization select, or the only one as text).
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import type { BridgeError, BridgeResult } from '../../../shared/bridge/contract';
 import { serverKind } from '../../../shared/servers';
 import { bridge, errorMessage } from '../../bridge';
-import { useT } from '../../i18n/i18n';
+import { type Translate, useT } from '../../i18n/i18n';
 import { type ConnectionReport, type ServerView, useServersStore } from '../../stores/servers-store';
 
-type FieldName = 'name' | 'baseUrl' | 'apiKey';
-const FIELD_NAMES: readonly string[] = ['name', 'baseUrl', 'apiKey'];
+type FieldName = 'name' | 'baseUrl' | 'apiKey' | 'orgId';
+const FIELD_NAMES: readonly string[] = ['name', 'baseUrl', 'apiKey', 'orgId'];
+
+type Organization = NonNullable<ConnectionReport['organizations']>[number];
+
+/** The org to select: the one chosen (or saved) if listed, else the one the key acts in, else the first. */
+function pickOrg(
+  orgs: readonly Organization[],
+  chosen: string | null,
+  current: string | null,
+): string | null {
+  const listed = (id: string | null): id is string => id !== null && orgs.some((o) => o.id === id);
+  if (listed(chosen)) return chosen;
+  if (listed(current)) return current;
+  return orgs[0]?.id ?? null;
+}
+
+/** An organisation by name; the personal one says so (Cloud often names it "Personal Workspace" already). */
+export function orgLabel(t: Translate, org: Pick<Organization, 'name' | 'personal'>): string {
+  if (!org.personal) return org.name;
+  return /^personal workspace$/i.test(org.name.trim())
+    ? t('servers.orgPersonal')
+    : t('servers.orgPersonalNamed', { name: org.name });
+}
 
 type TestState =
   | { state: 'idle' }
@@ -42,6 +65,9 @@ export function ServerForm({ server, focusKey = false, onDone }: ServerFormProps
   const [test, setTest] = useState<TestState>({ state: 'idle' });
   const [busy, setBusy] = useState<'saving' | 'removing' | null>(null);
   const [confirmRemove, setConfirmRemove] = useState(false);
+  // The organisations the last Test connection listed (Cloud); they go when the address or key changes.
+  const [orgs, setOrgs] = useState<readonly Organization[] | null>(null);
+  const [orgId, setOrgId] = useState<string | null>(server?.orgId ?? null);
 
   const nameRef = useRef<HTMLInputElement>(null);
   const keyRef = useRef<HTMLInputElement>(null);
@@ -77,6 +103,11 @@ export function ServerForm({ server, focusKey = false, onDone }: ServerFormProps
     setTest({ state: 'idle' });
     setFormError(null);
   };
+  /** Another address or key may be another account: its organisations are not known until tested again. */
+  const connectionEdited = (): void => {
+    edited();
+    setOrgs(null);
+  };
 
   const runTest = async (): Promise<void> => {
     setTest({ state: 'testing' });
@@ -86,8 +117,15 @@ export function ServerForm({ server, focusKey = false, onDone }: ServerFormProps
       const result = savedAsIs
         ? await bridge().servers.test({ id: server.id })
         : await bridge().servers.testUnsaved({ baseUrl: baseUrl.trim(), ...(apiKey ? { apiKey } : {}) });
-      if (result.ok) setTest({ state: 'done', report: result.data });
-      else setTest({ state: 'failed', message: result.error.message });
+      if (result.ok) {
+        setTest({ state: 'done', report: result.data });
+        const listed = result.data.organizations;
+        const current = result.data.currentOrgId;
+        if (listed && listed.length > 0) {
+          setOrgs(listed);
+          setOrgId((chosen) => pickOrg(listed, chosen, current));
+        } else setOrgs(null);
+      } else setTest({ state: 'failed', message: result.error.message });
     } catch (error) {
       setTest({ state: 'failed', message: errorMessage(error) });
     }
@@ -117,10 +155,14 @@ export function ServerForm({ server, focusKey = false, onDone }: ServerFormProps
     // The key only travels when one was typed: blank keeps the stored key (or no key) as it is.
     const key = apiKey ? { apiKey } : {};
     const where = apiKey ? { sessionOnlyKey: sessionOnly } : {};
+    // The organisation travels only when a test listed them; otherwise main keeps what it has (and clears it
+    // itself when the address changes).
+    const picked = orgs?.find((o) => o.id === orgId);
+    const org = picked ? { orgId: picked.id, orgName: picked.name } : {};
     void finish(() =>
       server
-        ? bridge().servers.update({ id: server.id, patch: { name, baseUrl, ...key }, ...where })
-        : bridge().servers.add({ server: { name, baseUrl, ...key }, ...where }),
+        ? bridge().servers.update({ id: server.id, patch: { name, baseUrl, ...key, ...org }, ...where })
+        : bridge().servers.add({ server: { name, baseUrl, ...key, ...org }, ...where }),
     );
   };
 
@@ -175,7 +217,7 @@ export function ServerForm({ server, focusKey = false, onDone }: ServerFormProps
           )}
           onChange={(e) => {
             setBaseUrl(e.target.value);
-            edited();
+            connectionEdited();
           }}
         />
       </Field>
@@ -195,7 +237,7 @@ export function ServerForm({ server, focusKey = false, onDone }: ServerFormProps
           )}
           onChange={(e) => {
             setApiKey(e.target.value);
-            edited();
+            connectionEdited();
           }}
         />
       </Field>
@@ -224,6 +266,38 @@ export function ServerForm({ server, focusKey = false, onDone }: ServerFormProps
       </p>
 
       <TestResult test={test} />
+      {orgs && orgs.length > 1 ? (
+        <Field
+          id={`${ids}-org`}
+          label={t('servers.organization')}
+          error={fieldErrors.orgId}
+          hint={t('servers.orgHint')}
+        >
+          <select
+            id={`${ids}-org`}
+            value={orgId ?? ''}
+            aria-invalid={fieldErrors.orgId ? true : undefined}
+            aria-describedby={described(
+              `${ids}-org-hint`,
+              fieldErrors.orgId !== undefined && `${ids}-org-error`,
+            )}
+            onChange={(e) => {
+              setOrgId(e.target.value);
+              setFormError(null);
+            }}
+          >
+            {orgs.map((org) => (
+              <option key={org.id} value={org.id}>
+                {orgLabel(t, org)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : orgs && orgs[0] ? (
+        <OrgText id={`${ids}-org`} label={orgLabel(t, orgs[0])} hint={t('servers.orgHint')} />
+      ) : !orgs && server?.orgId && server.orgName ? (
+        <OrgText id={`${ids}-org`} label={server.orgName} hint={t('servers.orgTestToChange')} />
+      ) : null}
       {formError ? (
         <p className="error-text" role="alert">
           {formError}
@@ -309,6 +383,22 @@ function Field({
           {error}
         </span>
       ) : null}
+    </div>
+  );
+}
+
+/** The organisation as text: the only one there is, or the saved one before a test lists the others. */
+function OrgText({ id, label, hint }: { id: string; label: string; hint: string }) {
+  const t = useT();
+  return (
+    <div className="field" role="group" aria-labelledby={`${id}-label`} aria-describedby={`${id}-hint`}>
+      <span className="field-label" id={`${id}-label`}>
+        {t('servers.organization')}
+      </span>
+      <span className="org-name">{label}</span>
+      <span className="hint" id={`${id}-hint`}>
+        {hint}
+      </span>
     </div>
   );
 }
