@@ -25,6 +25,8 @@ interface TimelineState {
   loadOlder: () => Promise<void>;
   /** Loads the open conversation's newest events again (after a failed load), keeping what is held. */
   reload: () => Promise<void>;
+  /** Reads the newest events again without a loading state (V0: no socket pushes them); errors keep what is shown. */
+  refresh: () => Promise<void>;
   received: (update: TimelineUpdate) => void;
 }
 
@@ -112,6 +114,16 @@ export const useTimelineStore = create<TimelineState>()((set, get) => ({
       });
     } catch (error) {
       if (get().key === key) set({ loading: false, error: errorMessage(error) });
+    }
+  },
+  async refresh() {
+    const { ref, key, loading } = get();
+    if (!ref || loading) return;
+    try {
+      const page = await unwrap(bridge().conversations.timeline({ ref }));
+      if (get().key === key) set({ items: mergeItems(get().items, page.items) });
+    } catch {
+      // the next refresh tries again; the header says the server is offline if it is
     }
   },
   received(update) {

@@ -13,6 +13,8 @@ import { TimelineRow, estimateItemHeight } from './TimelineRow';
 const BOTTOM_SLACK = 48;
 /** How close to the top (px) asks for earlier events. */
 const TOP_SLACK = 200;
+/** How often a legacy (V0) conversation's events are read again. */
+const V0_REFRESH_MS = 3000;
 
 /** Asks for earlier events when there are some and none are on their way (the store ignores repeats). */
 function loadOlderIfAny(): void {
@@ -32,6 +34,14 @@ export function Timeline({ conversationKey }: { conversationKey: string }) {
   const loading = useTimelineStore((s) => !mine || s.loading);
   const loadingOlder = useTimelineStore((s) => mine && s.loadingOlder);
   const error = useTimelineStore((s) => (mine ? s.error : null));
+  const polled = useTimelineStore((s) => mine && s.live === 'unsupported');
+  // A legacy (V0) conversation has no agent socket: its events are read again every few seconds while shown,
+  // as its header says ("Updates every few seconds").
+  useEffect(() => {
+    if (!polled) return;
+    const timer = setInterval(() => void useTimelineStore.getState().refresh(), V0_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [polled]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [showNew, setShowNew] = useState(false);
   // Kept here by id, not in the rows: a row scrolled out of view unmounts and would forget.
