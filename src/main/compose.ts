@@ -14,7 +14,11 @@ import { consoleLogger, type Logger } from './logger';
 import type { NotificationSettings } from '../shared/notification-settings';
 import { type AppSettings, POLL_CADENCE_MS, resolveLanguage } from '../shared/settings';
 import { ServerHealthTracker } from './servers/server-health';
-import { Outbox } from './outbox/outbox';
+import { Outbox, validateItem } from './outbox/outbox';
+import { OutboxStore } from './outbox/outbox-store';
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
+import type { ApiError } from './api/errors';
+import { asStorageError, probeWritable, setStorageLanguage } from './storage/storage-errors';
 import { ServerRegistry } from './servers/server-registry';
 import { runUpload } from './uploads/upload-runner';
 import { AppSettingsStore } from './settings/app-settings';
@@ -42,6 +46,8 @@ export interface MainServicesOptions {
   slowMs?: number;
   /** Local cache limits and write delay (tests and benchmarks); the folder is always `<dataDir>/cache`. */
   cache?: Omit<LocalCacheOptions, 'dir' | 'logger' | 'clock'>;
+  /** How the data folder's writability is checked at start (tests inject a failing one). */
+  probeFs?: Parameters<typeof probeWritable>[1];
 }
 
 export interface MainServices {
@@ -59,6 +65,11 @@ export interface MainServices {
   cache: LocalCache;
   /** The cache's hooks for the bridge (restore a conversation's events, persist a page read). */
   cacheWiring: CacheWiring;
+  /**
+   * Set when the data folder could not be written at start (disk full, read-only): the app runs on what it
+   * has, nothing on disk is touched, and this says so in the app's language (kind `disk-full`/`read-only`).
+   */
+  storageProblem: ApiError | null;
   /** Applies and saves notification settings (per-kind switches, pause). */
   setNotificationSettings(settings: NotificationSettings): Promise<void>;
   /** Stops polling, closes sockets. */
@@ -68,6 +79,11 @@ export interface MainServices {
 export async function createMainServices(options: MainServicesOptions): Promise<MainServices> {
   const logger = options.logger ?? consoleLogger;
   const clock = options.clock ?? systemClock;
+  // Before anything writes: a folder that cannot be written is a mode to run in (read-only), not a crash.
+  const storageProblem = await probeWritable(
+    options.dataDir,
+    options.probeFs ?? { mkdir, writeFile, unlink },
+  );
   const accounts = await AccountService.open({
     dataDir: options.dataDir,
     keychain: options.keychain ?? new KeytarSecretStore(),
@@ -75,6 +91,8 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   });
   if (accounts.loadProblem) logger.warn(`accounts: ${accounts.loadProblem.message}`);
   const settings = await AppSettingsStore.open(options.dataDir, logger);
+  setStorageLanguage(resolveLanguage(settings.get().language, options.systemLocale ?? 'en'));
+  if (storageProblem) logger.error(`storage: ${storageProblem.message}`);
   const registry = new ServerRegistry(accounts, new HttpClient({ clock }), { clock, logger });
   const health = new ServerHealthTracker(clock);
   const report = (serverId: string, error: unknown): void => health.report(serverId, error);
@@ -108,7 +126,14 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     historyFor: (ref) => (search) => registry.get(ref.serverId).appServerEvents(ref, search),
     logger,
   });
-  const { outbox } = await Outbox.open(path.join(options.dataDir, 'outbox.jsonl'), {
+  // Opened here rather than through Outbox.open, to give the journal the app's wording for a failed write.
+  const opened = await OutboxStore.open(path.join(options.dataDir, 'outbox.jsonl'), {
+    validate: validateItem,
+    writeError: asStorageError,
+  });
+  if (opened.problem) logger.error(`outbox: ${opened.problem.error}`);
+  if (opened.writeProblem) logger.error(`outbox: left as it was: ${opened.writeProblem.message}`);
+  const outbox = new Outbox(opened.store, opened.items, {
     servers: (serverId) => registry.get(serverId),
     upload: runUpload,
     clock,
@@ -132,10 +157,18 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     streams,
     serverIds: () => accounts.list().map((server) => server.id),
   });
+  // Whoever hears from a server first (poller or outbox) tells the other, so neither sits out its backoff
+  // after an outage has ended.
+  health.onChange((h) => {
+    if (h.state !== 'online') return;
+    poller.retryNow(h.serverId);
+    outbox.serverAnswered(h.serverId);
+  });
   const live = new LiveStatusService({ poller, streams, clock, ...options.adapters });
   const apply = (next: AppSettings): void => {
     live.setNotificationSettings(next.notifications);
     live.setLocale(resolveLanguage(next.language, options.systemLocale ?? 'en'));
+    setStorageLanguage(resolveLanguage(next.language, options.systemLocale ?? 'en'));
     // Tests and benchmarks pin their own cadence.
     if (!options.fastMs && !options.slowMs) poller.setCadence(POLL_CADENCE_MS[next.pollCadence]);
   };
@@ -153,6 +186,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     outbox,
     cache,
     cacheWiring,
+    storageProblem,
     async setNotificationSettings(next) {
       await settings.update({ notifications: next });
     },

@@ -29,12 +29,15 @@ import { CrashReloadPolicy } from './shell/crash-policy';
 import { deepLinkFromArgv, parseDeepLink, resolveDeepLink, type DeepLink } from './shell/deep-link';
 import { trayIconFile } from './shell/icons';
 import { loadWindowState, restoreWindowState, saveWindowState, type WindowState } from './shell/window-state';
+import { keepRunningOnUnhandledRejection } from './unhandled-rejections';
 import { resolveUserDataDir } from './user-data-dir';
 
 // Composition root: Electron adapters in, services from compose.ts. Every decision worth testing lives in a
 // pure module (shell/, navigation-policy.ts, notify/) or an adapter tested with electron mocked.
 
 const logger = consoleLogger;
+// First thing: a missed `.catch` anywhere below is logged, and the outbox and streams keep running.
+keepRunningOnUnhandledRejection(logger);
 const platform = toDesktopPlatform(process.platform);
 const dataDir = resolveUserDataDir({
   argv: process.argv,

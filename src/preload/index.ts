@@ -17,13 +17,39 @@ const bridge = buildBridge({
       ipcRenderer.removeListener(channel, handler);
     };
   },
-  // Paths come only from File objects the user dropped or picked; a page cannot make one for any path.
-  planUploads: ({ ref, files, targetDir }) =>
-    ipcRenderer.invoke('uploads:plan', {
-      ref,
-      targetDir,
-      paths: files.map((file) => webUtils.getPathForFile(file as File)),
-    }) as Promise<BridgeResult<never>>,
+  planUploads: ({ ref, files, targetDir }) => {
+    const paths = droppedPaths(files);
+    if (!paths)
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'invalid-input', message: 'Only files dropped or picked from disk can be uploaded.' },
+      });
+    return ipcRenderer.invoke('uploads:plan', { ref, targetDir, paths }) as Promise<BridgeResult<never>>;
+  },
 });
+
+/**
+ * The paths of files the user dropped or picked, or undefined when `files` is anything else. Paths come only
+ * from `webUtils.getPathForFile`, which knows a path only for a File backed by a file on disk (a drop, a file
+ * picker); a page cannot make one for a path of its choosing (`new File()` has none: ''). What the page
+ * passes is its own object copied across the context bridge, functions included, so none of its methods is
+ * called (not even `map`): a real array is read item by item, and one item without a path refuses it all.
+ */
+function droppedPaths(files: unknown): string[] | undefined {
+  if (!Array.isArray(files) || files.length === 0) return undefined;
+  const paths: string[] = [];
+  for (let i = 0; i < files.length; i += 1) {
+    let filePath: unknown;
+    try {
+      filePath = webUtils.getPathForFile(files[i] as File);
+    } catch {
+      // Not a File at all (Electron throws for anything else).
+      return undefined;
+    }
+    if (typeof filePath !== 'string' || filePath.length === 0) return undefined;
+    paths.push(filePath);
+  }
+  return paths;
+}
 
 contextBridge.exposeInMainWorld('openhands', Object.freeze(bridge));

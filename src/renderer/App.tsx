@@ -2,7 +2,9 @@
 // dialogs (servers, settings, pending actions, new conversation). State lives in the zustand stores,
 // which mirror main (stores/sync.ts).
 import { useEffect } from 'react';
+import { ConnectionBanner } from './components/ConnectionBanner';
 import { OfflineBanner } from './components/OfflineBanner';
+import { StorageBanner } from './components/StorageBanner';
 import { useLanguage, useT } from './i18n/i18n';
 import { ConversationView } from './screens/conversation/ConversationView';
 import { ConversationList } from './screens/conversations/ConversationList';
@@ -59,6 +61,8 @@ export function App() {
           {t('common.navSettings')}
         </button>
       </header>
+      <ConnectionBanner />
+      <StorageBanner />
       <OfflineBanner />
       <div className="workspace">
         <aside className="list-pane">

@@ -1,9 +1,10 @@
 // Browser mode's `window.openhands`: the same shape as the preload's bridge, carried over the WebSocket that
 // `npm run web` serves on `/bridge` (src/main/web/web-server.ts). The HttpOnly cookie set with the page
 // carries the token; main validates every input with the same dispatch as Electron IPC.
-import type { EventName, InvokeChannel } from '../shared/bridge/channels';
+import { BRIDGE_CALL_TIMEOUT_MS, type EventName, type InvokeChannel } from '../shared/bridge/channels';
 import type { BridgeResult, DroppedFile, OpenHandsBridge, UploadPlanView } from '../shared/bridge/contract';
 import { buildBridge } from '../shared/bridge/build-bridge';
+import { useConnectionStore } from './stores/connection-store';
 import {
   PLAN_STAGED_CHANNEL,
   type PlanStagedInput,
@@ -38,6 +39,8 @@ export interface WebBridgeOptions {
   origin?: string;
   /** Default: the DOM's fetch (same-origin, so the HttpOnly cookie goes along). */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /** Told when the page gets, loses or stops hearing from main (the connection banner). */
+  onConnection?: (state: 'connected' | 'lost' | 'not-answering') => void;
 }
 
 const disconnected = (message: string): BridgeResult<never> => ({
@@ -62,7 +65,8 @@ class BridgeSocket {
   constructor(
     private readonly options: Required<
       Pick<WebBridgeOptions, 'url' | 'createSocket' | 'minBackoffMs' | 'maxBackoffMs' | 'callTimeoutMs'>
-    >,
+    > &
+      Pick<WebBridgeOptions, 'onConnection'>,
   ) {
     this.backoffMs = options.minBackoffMs;
     this.connect();
@@ -76,6 +80,8 @@ class BridgeSocket {
         if (!this.pending.delete(id)) return;
         const queued = this.queue.findIndex((frame) => frame.id === id);
         if (queued >= 0) this.queue.splice(queued, 1);
+        // Sent on an open socket and never answered: main is there but stuck.
+        else if (this.open) this.options.onConnection?.('not-answering');
         resolve({
           ok: false,
           error: { code: 'timeout', message: 'The app did not answer in time; try again.' },
@@ -110,14 +116,18 @@ class BridgeSocket {
     socket.addEventListener('open', () => {
       this.open = true;
       this.backoffMs = this.options.minBackoffMs;
+      this.options.onConnection?.('connected');
       for (const frame of this.queue.splice(0)) this.send(frame);
     });
     socket.addEventListener('message', (event: MessageEvent) => {
+      // Any frame says main is answering again.
+      this.options.onConnection?.('connected');
       this.receive(event.data);
     });
     socket.addEventListener('close', () => {
       this.open = false;
       this.socket = undefined;
+      this.options.onConnection?.('lost');
       // Calls already sent cannot be answered by a new socket: they fail now; the page may retry them.
       // (Mutations go through the durable outbox, so "did it happen?" is answered by outbox.list.)
       for (const [id, pending] of this.pending) {
@@ -249,7 +259,8 @@ export function createWebBridge(options: WebBridgeOptions = {}): OpenHandsBridge
     createSocket: options.createSocket ?? ((url) => new WebSocket(url)),
     minBackoffMs: options.minBackoffMs ?? 250,
     maxBackoffMs: options.maxBackoffMs ?? 10_000,
-    callTimeoutMs: options.callTimeoutMs ?? 30_000,
+    callTimeoutMs: options.callTimeoutMs ?? BRIDGE_CALL_TIMEOUT_MS,
+    ...(options.onConnection ? { onConnection: options.onConnection } : {}),
   });
   const origin = options.origin ?? location.origin;
   const fetchFile: Fetch = options.fetch ?? ((url, init) => fetch(url, init));
@@ -267,7 +278,9 @@ export function createWebBridge(options: WebBridgeOptions = {}): OpenHandsBridge
 export function installWebBridgeIfNeeded(): void {
   if ('openhands' in window) return;
   Object.defineProperty(window, 'openhands', {
-    value: Object.freeze(createWebBridge()),
+    value: Object.freeze(
+      createWebBridge({ onConnection: (state) => useConnectionStore.getState().set(state) }),
+    ),
     writable: false,
     configurable: false,
   });

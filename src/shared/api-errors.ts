@@ -24,9 +24,21 @@ export const API_ERROR_KINDS = [
   'sandbox-not-running',
   /** Cancelled by the app or the user. */
   'aborted',
+  /** This computer's disk is full (ENOSPC): the app could not save (outbox, cache, settings). */
+  'disk-full',
+  /** The app's data folder cannot be written (read-only disk, permissions): the app runs read-only. */
+  'read-only',
+  /** The server's API key could not be read from the system keychain (locked, or not answering): nothing was sent. */
+  'keychain',
 ] as const;
 
 export type ApiErrorKind = (typeof API_ERROR_KINDS)[number];
+
+/** Kinds that say the server gave no usable answer at all: it counts as Offline, and is probed for. */
+export const NO_ANSWER_KINDS: readonly ApiErrorKind[] = ['offline', 'timeout', 'server-error'];
+
+/** Kinds that come from this computer, not from an answer (or silence) of the server. */
+export const LOCAL_ERROR_KINDS: readonly ApiErrorKind[] = ['disk-full', 'read-only', 'keychain'];
 
 /** What crosses the bridge: plain data, no stack, never a key. */
 export interface ApiErrorInfo {

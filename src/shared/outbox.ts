@@ -95,6 +95,12 @@ export const outboxItemSchema = z.object({
   firstSentAt: z.number().nullable(),
   nextAttemptAt: z.number(),
   error: apiErrorInfoSchema.nullable(),
+  /**
+   * A V1 send: how many user messages with exactly its text the conversation held before the first attempt.
+   * An unknown outcome is reconciled by counting again (more now → it arrived), never by the text alone: a
+   * second "continue" must not be taken for the first. Absent in items from older journals.
+   */
+  priorMatches: z.number().int().nonnegative().nullish(),
 });
 export type StoredOutboxItem = z.infer<typeof outboxItemSchema>;
 
@@ -124,6 +130,11 @@ export interface OutboxItemView {
   progress: { bytes: number; total: number; rateBps: number | null; etaMs: number | null } | null;
   /** A create's start task while it runs (and where it stopped, if it failed). */
   start: { status: string; step: number; totalSteps: number; detail: string | null } | null;
+  /**
+   * What the item is doing before its request can leave: `resuming-sandbox` while a message waits for its
+   * conversation's paused sandbox to come back. Absent or null otherwise.
+   */
+  phase?: 'resuming-sandbox' | null;
   /** A finished create: the conversation it made. */
   created: { serverId: string; id: string; version: 'V0' | 'V1' } | null;
   /** The renderer may offer Retry (failed, uncertain, at-limit) and Cancel (anything not sending or done). */

@@ -251,13 +251,18 @@ export type KeychainStatus =
       detail: string;
     };
 
-export type KeychainUnavailableReason =
+/** Why the OS keychain cannot be used. */
+export const KEYCHAIN_UNAVAILABLE_REASONS = [
   /** The native keychain module could not be loaded. */
-  | 'module-missing'
+  'module-missing',
+  /** The keychain answers but its collection is locked (Linux: a login keyring not unlocked at login). */
+  'locked',
   /** The keychain service answered with an error or could not be reached (e.g. no session bus on Linux). */
-  | 'unreachable'
+  'unreachable',
   /** The keychain did not answer in time (e.g. a locked keyring waiting for a password prompt). */
-  | 'timeout';
+  'timeout',
+] as const;
+export type KeychainUnavailableReason = (typeof KEYCHAIN_UNAVAILABLE_REASONS)[number];
 
 /** Error codes for account operations, as the bridge reports them. */
 export type AccountErrorCode = 'invalid-input' | 'not-found' | 'keychain-unavailable' | 'storage-failed';

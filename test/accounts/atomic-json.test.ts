@@ -6,6 +6,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readJsonFile, writeJsonAtomic } from '../../src/main/storage/atomic-json';
 import { compileChild } from '../support/compile-child';
+import { trialRandom, trialSeed } from '../support/seeded-random';
 import { crashValue } from './fixtures/crash-values';
 
 const settingsSchema = z.object({ version: z.literal(1), names: z.array(z.string()) });
@@ -141,6 +142,8 @@ describe('crash safety', () => {
     const child = await compileChild(
       [
         'src/main/storage/atomic-json.ts',
+        'src/main/storage/storage-errors.ts',
+        'src/main/api/errors.ts',
         'test/accounts/fixtures/crash-values.ts',
         'test/accounts/fixtures/atomic-writer.ts',
       ],
@@ -150,8 +153,8 @@ describe('crash safety', () => {
     return child.cleanup;
   });
 
-  /** Starts the writer, kills it with SIGKILL at a random moment after it starts writing. */
-  async function killMidWrite(file: string): Promise<void> {
+  /** Starts the writer, kills it with SIGKILL `delayMs` after it starts writing. */
+  async function killMidWrite(file: string, delayMs: number): Promise<void> {
     const child = spawn(process.execPath, [writer, file], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.on('exit', (_code, signal) => resolve(signal)),
@@ -160,7 +163,7 @@ describe('crash safety', () => {
       child.stdout.once('data', () => resolve());
       child.once('exit', (code) => reject(new Error(`writer exited early (code ${code})`)));
     });
-    await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 120));
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
   }
@@ -168,15 +171,19 @@ describe('crash safety', () => {
   it(`the file is always the old or a complete new value after SIGKILL (${TRIALS} trials)`, async () => {
     const seen = new Set<number>();
     let tornWrites = 0;
+    // The kill moments come from the seed (printed; CRASH_SEED=… replays them).
+    const seed = trialSeed('atomic JSON crash safety', 'test/accounts/atomic-json.test.ts');
     const trial = async (n: number): Promise<void> => {
       const file = path.join(dir, `trial-${n}.json`);
       await writeJsonAtomic(file, crashValue(0)); // the "old" value
-      await killMidWrite(file);
+      const delayMs = 5 + trialRandom(seed, n)() * 120;
+      await killMidWrite(file, delayMs);
+      const at = `trial ${n} (killed ${delayMs.toFixed(1)} ms after the first write, CRASH_SEED=${seed})`;
       const text = await readFile(file, 'utf8');
       const value = JSON.parse(text) as { seq: unknown };
-      expect(typeof value.seq).toBe('number');
+      expect(typeof value.seq, at).toBe('number');
       const seq = value.seq as number;
-      expect(value, `trial ${n}: file holds a torn or mixed value`).toEqual(crashValue(seq));
+      expect(value, `${at}: file holds a torn or mixed value`).toEqual(crashValue(seq));
       seen.add(seq);
       // A leftover temp file means the kill landed in the middle of a write.
       if ((await readdir(dir)).some((name) => name.startsWith(`.trial-${n}.json.`))) tornWrites += 1;
@@ -188,6 +195,6 @@ describe('crash safety', () => {
     }
     // Kills landed after some new values had been written (not only before the first write).
     expect([...seen].some((seq) => seq > 0)).toBe(true);
-    console.log(`crash safety: ${tornWrites}/${TRIALS} kills interrupted a write in progress`);
+    console.log(`crash safety: ${tornWrites}/${TRIALS} kills interrupted a write in progress (seed ${seed})`);
   }, 30_000);
 });

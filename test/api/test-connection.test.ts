@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConnection } from '../../src/main/api/test-connection';
+import { TEST_CONNECTION_LIMIT_MS, testConnection } from '../../src/main/api/test-connection';
+import { BRIDGE_CALL_TIMEOUT_MS } from '../../src/shared/bridge/channels';
 import { createConversation, useSimulator } from '../support/sim';
-import { closedPort, makeServer, startHttpServer } from './support';
+import { HttpClient } from '../../src/main/api/http-client';
+import { OpenHandsServer } from '../../src/main/api/openhands-server';
+import { closedPort, FAST_RETRY, makeServer, startHttpServer } from './support';
 
 const SESSION_KEY = 'self-hosted-session-secret';
 const CLOUD_KEY = 'CloudKey0123456789abcdefghijklmn';
@@ -14,6 +17,60 @@ describe('testConnection', () => {
     expect(report.summary).toContain(`127.0.0.1:${port}`);
     expect(report.summary).toMatch(/Could not reach/);
     expect(report.problem?.kind).toBe('offline');
+  });
+
+  // Issue 15, finding 9: a redirect read as "offline"; a stalling server kept Test connection going for up
+  // to 182 s (20 s timeouts, retried) while the page gives up at 30 s; failures named internal classes.
+  describe('servers that redirect, stall or fail oddly', () => {
+    let redirecting: Awaited<ReturnType<typeof startHttpServer>>;
+    let stalling: Awaited<ReturnType<typeof startHttpServer>>;
+    beforeAll(async () => {
+      redirecting = await startHttpServer((_req, res) => {
+        res.writeHead(302, { location: 'https://sso.example.com/login?state=abc' });
+        res.end();
+      });
+      stalling = await startHttpServer(() => {
+        // Accepts, never answers.
+      });
+    });
+    afterAll(async () => {
+      stalling.server.closeAllConnections();
+      await Promise.all([redirecting.close(), stalling.close()]);
+    });
+
+    it('a redirect: reachable, not OK, and says where it redirects and what to do', async () => {
+      const report = await testConnection(makeServer(redirecting.url), false);
+      expect(report).toMatchObject({ ok: false, reachable: true });
+      expect(report.problem).toMatchObject({ kind: 'invalid-response', status: 302 });
+      expect(report.summary).toContain('redirects to https://sso.example.com/login (HTTP 302)');
+      expect(report.summary).toContain('change its address in Servers');
+      expect(report.summary).not.toContain('state=abc');
+    });
+
+    it('a stalling server: the whole test is bounded, and says it did not answer in time', async () => {
+      const started = Date.now();
+      const report = await testConnection(makeServer(stalling.url), false, undefined, 1500);
+      const took = Date.now() - started;
+      expect(report.ok).toBe(false);
+      expect(report.problem?.kind).toBe('timeout');
+      expect(report.summary).toContain(`${new URL(stalling.url).host} did not finish answering within 2 s`);
+      expect(took).toBeGreaterThanOrEqual(1400);
+      expect(took).toBeLessThan(6000);
+      // The app's own bound sits inside the page's wait for any answer.
+      expect(TEST_CONNECTION_LIMIT_MS).toBeLessThan(BRIDGE_CALL_TIMEOUT_MS);
+    });
+
+    it('an error inside the app is worded without its class name', async () => {
+      const server = new OpenHandsServer(new HttpClient({ retry: FAST_RETRY }), {
+        id: 'srv',
+        baseUrl: redirecting.url,
+        apiKey: () => Promise.reject(new TypeError('the key source failed')),
+      });
+      const report = await testConnection(server, true);
+      expect(report.ok).toBe(false);
+      expect(report.problem?.message).toBe('the key source failed');
+      expect(JSON.stringify(report)).not.toMatch(/TypeError|Error:/);
+    });
   });
 
   describe('not an OpenHands server', () => {

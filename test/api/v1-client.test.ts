@@ -129,7 +129,10 @@ describe('V1 client against the simulator', () => {
         'server-error',
       );
       expect(error.message).toContain(detail);
-      expect(progress.at(-1)).toMatchObject({ status: 'ERROR', step: 0, detail });
+      // The failure keeps the step the start stopped at (it used to fall back to 0).
+      const before = progress.filter((p) => p.status !== 'ERROR').at(-1);
+      expect(before?.step).toBeGreaterThanOrEqual(2);
+      expect(progress.at(-1)).toMatchObject({ status: 'ERROR', step: before?.step, detail });
     });
 
     it('falls back to polling the start task when the stream breaks after the first task', async () => {

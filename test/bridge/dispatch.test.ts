@@ -113,7 +113,7 @@ describe('bridge dispatch', () => {
     });
     expect(await dispatch('app:info', undefined)).toEqual({
       ok: true,
-      data: { name: 'OpenHands Desktop', version: '0.0.0', platform: 'linux' },
+      data: { name: 'OpenHands Desktop', version: '0.0.0', platform: 'linux', storage: null },
     });
   });
 

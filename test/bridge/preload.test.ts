@@ -1,8 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { preloadSource } from './preload-source';
 import type { z } from 'zod';
 import { INVOKE_SCHEMAS } from '../../src/shared/bridge/contract';
 import {
@@ -12,23 +10,6 @@ import {
   INVOKE_METHODS,
   subscriberName,
 } from '../../src/shared/bridge/channels';
-
-const ROOT = path.resolve(__dirname, '../..');
-const BUILT = path.join(ROOT, 'out/preload/index.js');
-
-/** The built preload (`npm run build`); built here with esbuild the same way when out/ is missing. */
-async function preloadSource(): Promise<string> {
-  if (existsSync(BUILT)) return readFileSync(BUILT, 'utf8');
-  const result = await build({
-    entryPoints: [path.join(ROOT, 'src/preload/index.ts')],
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    external: ['electron'],
-    write: false,
-  });
-  return result.outputFiles[0]!.text;
-}
 
 interface Loaded {
   exposed: Map<string, unknown>;
@@ -69,7 +50,7 @@ function load(source: string): Loaded {
 describe('the built preload', () => {
   let loaded: Loaded;
   beforeAll(async () => {
-    loaded = load(await preloadSource());
+    loaded = load(await preloadSource({ preferBuilt: true }));
   });
 
   it('requires nothing but electron and exposes exactly one API, window.openhands', () => {

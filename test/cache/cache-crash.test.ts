@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalCache } from '../../src/main/cache/local-cache';
 import { MemoryLogger } from '../../src/main/logger';
+import { trialRandom, trialSeed } from '../support/seeded-random';
 import { SERVER, tempDir } from './support';
 
 let root: string;
@@ -36,8 +37,8 @@ beforeAll(async () => {
   return out.cleanup;
 });
 
-/** Starts the writer on `dir`, waits until its first round is on disk, kills it at a random moment after. */
-async function runAndKill(dir: string): Promise<void> {
+/** Starts the writer on `dir`, waits until its first round is on disk, kills it `delayMs` after. */
+async function runAndKill(dir: string, delayMs: number): Promise<void> {
   const child = spawn(process.execPath, [writer, dir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -52,7 +53,7 @@ async function runAndKill(dir: string): Promise<void> {
     });
     child.once('exit', (code) => reject(new Error(`writer exited early (code ${code})`)));
   });
-  await new Promise((r) => setTimeout(r, Math.random() * 60));
+  await new Promise((r) => setTimeout(r, delayMs));
   child.kill('SIGKILL');
   expect(await exited).toBe('SIGKILL');
 }
@@ -64,28 +65,33 @@ describe('local cache crash safety', () => {
   it(`reads a valid cache (or rebuilds it) after SIGKILL at random moments (${TRIALS} trials)`, async () => {
     let setAside = 0;
     let conversationsRead = 0;
+    // The kill moments come from the seed (printed; CRASH_SEED=… replays them).
+    const seed = trialSeed('cache crash safety', 'test/cache/cache-crash.test.ts');
     const trial = async (n: number): Promise<void> => {
       // Each folder is reused by successive trials: later children start from what the killed ones left.
       const dir = path.join(root, `trial-${n % PARALLEL}`);
-      await runAndKill(dir);
+      const delayMs = trialRandom(seed, n)() * 60;
+      await runAndKill(dir, delayMs);
+      const at = `trial ${n} (killed ${delayMs.toFixed(1)} ms after ready, CRASH_SEED=${seed})`;
       const logger = new MemoryLogger();
       const cache = await LocalCache.open({ dir, logger });
       const list = cache.list(SERVER);
-      for (const c of list) expect(c.title).toMatch(/^Round \d+ #\d+$/);
+      for (const c of list) expect(c.title, at).toMatch(/^Round \d+ #\d+$/);
       for (const c of list.slice(0, 4)) {
         const cached = await cache.readEvents(`${SERVER}/${c.id}`);
         if (!cached) continue;
         conversationsRead++;
         const ids = cached.events.map((e) => e.id);
-        expect(new Set(ids).size, `trial ${n}: duplicate ids`).toBe(ids.length);
+        expect(new Set(ids).size, `${at}: duplicate ids`).toBe(ids.length);
         const times = cached.events.map((e) => e.timestamp);
-        expect([...times].sort(), `trial ${n}: out of order`).toEqual(times);
+        expect([...times].sort(), `${at}: out of order`).toEqual(times);
       }
       // Any problem is one "set aside … rebuilt" line per file, never an exception.
-      for (const line of logger.lines) expect(line).toMatch(/could not be used .* set aside as .* rebuilt/);
+      for (const line of logger.lines)
+        expect(line, at).toMatch(/could not be used .* set aside as .* rebuilt/);
       setAside += logger.lines.length;
       const temps = (await readdir(dir, { recursive: true })).filter((f) => String(f).endsWith('.tmp'));
-      expect(temps, `trial ${n}: temp files left`).toEqual([]);
+      expect(temps, `${at}: temp files left`).toEqual([]);
       await cache.close();
     };
     for (let start = 0; start < TRIALS; start += PARALLEL)
@@ -95,7 +101,7 @@ describe('local cache crash safety', () => {
     expect(conversationsRead).toBeGreaterThan(TRIALS);
     console.log(
       `cache crash safety: ${TRIALS} SIGKILL trials, ${conversationsRead} cached conversations read back, ` +
-        `${setAside} files set aside`,
+        `${setAside} files set aside (seed ${seed})`,
     );
   }, 60_000);
 });

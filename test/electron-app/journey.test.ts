@@ -1,6 +1,8 @@
 // The real app under Playwright's `_electron`, against the simulator: launch, the window's security posture
 // seen from inside the page, the main journey through the bridge (add a server, create a conversation,
-// watch it finish), the deep-link hand-over of a second launch, and a clean quit.
+// watch it finish), a quit that leaves an action queued just before it in the outbox journal (or already
+// delivered), and a launch with a deep link `openhands-desktop://conversation/<serverId>/<id>` that opens
+// that conversation (and delivers what was still queued).
 //
 // It needs an Electron binary. Where the electron package was installed without one
 // (ELECTRON_SKIP_BINARY_DOWNLOAD=1, as on this project's CI) every test is skipped and says why.
@@ -11,6 +13,8 @@ import path from 'node:path';
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findElectronBinary } from '../../scripts/electron-binary';
+import { validateItem } from '../../src/main/outbox/outbox';
+import { OutboxStore } from '../../src/main/outbox/outbox-store';
 import type { OpenHandsBridge } from '../../src/shared/bridge/contract';
 import { startSimulator, type Simulator } from '../simulator/simulator';
 
@@ -47,19 +51,32 @@ describe('the Electron app (Playwright _electron)', () => {
   let app: ElectronApplication | undefined;
   let page: Page | undefined;
   let userData = '';
+  /** The conversation the journey created, for the quit and deep-link tests. */
+  let made: { serverId: string; id: string; title: string } | undefined;
+  const RENAMED = 'Renamed just before quitting';
+
+  const launch = async (extraArgs: string[] = []): Promise<{ app: ElectronApplication; page: Page }> => {
+    const launched = await electron.launch({
+      executablePath: executablePath!,
+      args: [
+        root,
+        `--user-data-dir=${userData}`,
+        ...(process.platform === 'linux' ? ['--no-sandbox'] : []),
+        ...extraArgs,
+      ],
+      env: { ...process.env, ELECTRON_ENABLE_LOGGING: '1' },
+      timeout: 60_000,
+    });
+    const window = await launched.firstWindow();
+    await window.waitForLoadState('domcontentloaded');
+    return { app: launched, page: window };
+  };
 
   beforeAll(async () => {
     if (skipReason || !executablePath) return;
     sim = await startSimulator({ stepMs: 10, rateLimit: false });
     userData = await mkdtemp(path.join(tmpdir(), 'electron-app-'));
-    app = await electron.launch({
-      executablePath,
-      args: [root, `--user-data-dir=${userData}`, ...(process.platform === 'linux' ? ['--no-sandbox'] : [])],
-      env: { ...process.env, ELECTRON_ENABLE_LOGGING: '1' },
-      timeout: 60_000,
-    });
-    page = await app.firstWindow();
-    await page.waitForLoadState('domcontentloaded');
+    ({ app, page } = await launch());
   }, 120_000);
 
   afterAll(async () => {
@@ -141,22 +158,61 @@ describe('the Electron app (Playwright _electron)', () => {
       serverId,
     );
     expect(queued.ok).toBe(true);
-    await until(
+    const finished = await until(
       'the conversation to finish',
       async () => {
         const list = await page.evaluate(() =>
           (globalThis as unknown as { openhands: Bridge }).openhands.conversations.list(),
         );
-        return list.ok && list.data.some((c) => c.status === 'finished') && list.data;
+        return list.ok && list.data.find((c) => c.status === 'finished');
       },
       60_000,
     );
+    made = { serverId: finished.serverId, id: finished.id, title: finished.title };
   });
 
-  it('quits cleanly (the outbox is flushed before exit)', async (ctx) => {
-    const { app } = ready(ctx);
+  it('quits cleanly: an action queued just before the quit is in the outbox journal, or was delivered', async (ctx) => {
+    const { app, page, sim } = ready(ctx);
+    if (!made) throw new Error('the journey test did not create a conversation');
+    const ref = { serverId: made.serverId, id: made.id, version: 'V1' as const };
+    const queued = await page.evaluate(
+      ({ ref, title }) =>
+        (globalThis as unknown as { openhands: Bridge }).openhands.outbox.enqueue({
+          kind: 'rename',
+          ref,
+          title,
+        }),
+      { ref, title: RENAMED },
+    );
+    if (!queued.ok) throw new Error(`the rename was refused: ${queued.error.message}`);
     const closed = new Promise<void>((resolve) => app.once('close', () => resolve()));
     await app.evaluate(({ app: electronApp }) => electronApp.quit());
     await closed;
+
+    // The journal main left behind reads back whole, and holds the rename unless it reached the server.
+    const opened = await OutboxStore.open(path.join(userData, 'outbox.jsonl'), { validate: validateItem });
+    expect(opened.problem).toBeNull();
+    expect(opened.droppedTornTail).toBe(false);
+    const kept = opened.items.find((item) => item.id === queued.data.id);
+    await opened.store.close();
+    const id = made.id;
+    const delivered = sim.requests.some((r) => r.method === 'PATCH' && r.path.includes(id));
+    expect(kept !== undefined || delivered, 'the rename queued before the quit was lost').toBe(true);
+    if (kept) expect(kept.action).toEqual({ kind: 'rename', ref, title: RENAMED });
+  });
+
+  it('opens the conversation a deep link passed at launch names, and delivers what was queued', async (ctx) => {
+    ready(ctx);
+    if (!made) throw new Error('the journey test did not create a conversation');
+    const link = `openhands-desktop://conversation/${made.serverId}/${made.id}`;
+    await app?.close().catch(() => undefined);
+    ({ app, page } = await launch([link]));
+    const detail = page.locator('main');
+    // Open in the detail pane (its header names it); the queued rename lands, after the restart if not before.
+    await detail.getByRole('heading', { name: RENAMED }).waitFor({ timeout: 30_000 });
+    const list = await page.evaluate(() =>
+      (globalThis as unknown as { openhands: Bridge }).openhands.conversations.list(),
+    );
+    expect(list.ok && list.data.find((c) => c.id === made?.id)?.title).toBe(RENAMED);
   });
 });

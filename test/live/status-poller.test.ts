@@ -11,7 +11,12 @@ import { call, createConversation } from '../support/sim';
 const FAST = 3000;
 const SLOW = 60_000;
 
-function setup(sim: Simulator, clock: FakeClock, fetchImpl: typeof fetch = fetch) {
+function setup(
+  sim: Simulator,
+  clock: FakeClock,
+  fetchImpl: typeof fetch = fetch,
+  onServerResult?: (serverId: string, error: unknown) => void,
+) {
   const http = new HttpClient({
     retry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 10, maxRetryAfterMs: 1000 },
     fetch: fetchImpl,
@@ -27,6 +32,7 @@ function setup(sim: Simulator, clock: FakeClock, fetchImpl: typeof fetch = fetch
     slowMs: SLOW,
     random: () => 0.5,
     logger: new MemoryLogger(),
+    ...(onServerResult ? { onServerResult } : {}),
   });
   const sets: StatusChangeSet[] = [];
   poller.onChange((s) => sets.push(s));
@@ -148,7 +154,7 @@ describe('StatusPoller at scale: 1,000 conversations, 50 active', () => {
     expect(appRequests / 2).toBeLessThan(60);
   }, 60_000);
 
-  it('does not storm after an hour offline, and catches up without a burst when the server is back', async () => {
+  it('does not storm during a long outage, and catches up without a burst when the server is back', async () => {
     const clock = new FakeClock(Date.now());
     let attempts = 0;
     const counting: typeof fetch = (input, init) => {
@@ -159,17 +165,48 @@ describe('StatusPoller at scale: 1,000 conversations, 50 active', () => {
     await poller.tick();
     await sim.goOffline();
     attempts = 0;
-    for (let t = 0; t < 3600_000 / FAST; t++) {
+    const minutes = 10;
+    for (let t = 0; t < (minutes * 60_000) / FAST; t++) {
       await clock.advance(FAST);
       await poller.tick();
     }
-    // Backoff doubles up to 5 minutes: a handful of tries in an hour, not 1,200 ticks' worth.
-    expect(attempts).toBeLessThanOrEqual(25);
+    // One request per probe, the probes at most 10 s apart (7.5 s with this jitter): a bounded trickle of
+    // ≈ 8 a minute however long the outage lasts, not one per 3 s tick.
+    console.info(`poller: ${attempts} requests in ${minutes} offline minutes (fake clock)`);
+    expect(attempts).toBeLessThanOrEqual((minutes * 60_000) / 7500 + 2);
+    expect(attempts).toBeGreaterThanOrEqual((minutes * 60_000) / 10_000);
     await sim.comeBack();
     const from = sim.requests.length;
     poller.refreshNow();
     await poller.tick();
     // One batch for the ones due fast (none here) plus one backlog batch and the discovery page: no burst.
     expect(sim.requests.slice(from).filter((r) => r.server === 'app').length).toBeLessThanOrEqual(3);
+  }, 60_000);
+
+  // Regression (issue 15, finding 9): the backoff grew to 5 minutes, so after a 90 s outage the server
+  // stayed Offline for over a minute after it was back.
+  it('after a 90 s outage the server is seen back within 10 s of coming back', async () => {
+    const clock = new FakeClock(Date.now());
+    const results: { at: number; ok: boolean }[] = [];
+    const { poller } = setup(sim, clock, fetch, (_id, error) =>
+      results.push({ at: clock.now(), ok: error === null }),
+    );
+    await poller.tick();
+    await sim.goOffline();
+    for (let t = 0; t < 90_000 / FAST; t++) {
+      await clock.advance(FAST);
+      await poller.tick();
+    }
+    expect(results.at(-1)?.ok).toBe(false);
+    await sim.comeBack();
+    const back = clock.now();
+    for (let t = 0; t < 20 && !results.at(-1)?.ok; t++) {
+      await clock.advance(FAST);
+      await poller.tick();
+    }
+    const seen = results.find((r) => r.ok && r.at > back);
+    expect(seen, 'the poller heard from the server again').toBeDefined();
+    // Within the 10 s cap, plus the tick it is noticed on.
+    expect(seen!.at - back).toBeLessThanOrEqual(10_000 + FAST);
   }, 60_000);
 });

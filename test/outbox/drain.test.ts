@@ -1,23 +1,10 @@
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConversationRef } from '../../src/shared/conversations';
 import type { OutboxAction } from '../../src/shared/outbox';
 import { SystemEventEmitter } from '../../src/main/system-events';
-import { useSimulator } from '../support/sim';
-import { newConversation, openOutbox, simServer, tempDir, userMessages } from './support';
+import { newConversation, openOutbox, simServer, useOutboxWorld, userMessages } from './support';
 
-const sim = useSimulator();
-
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  sim().faults.reset();
-  if (!sim().isOnline) await sim().comeBack();
-  await cleanup();
-});
+const { sim, journal } = useOutboxWorld();
 
 /** Ten actions for one conversation: five messages between renames and agent pauses/resumes. */
 function actionsFor(ref: ConversationRef, n: number): OutboxAction[] {
@@ -61,7 +48,7 @@ describe('outbox drain after an outage', () => {
     for (const ref of refs) await server.agent(ref.id);
     const events = new SystemEventEmitter({ online: true });
     // A long probe backoff: the drain below is started by the `online` event, not by a timer.
-    const h = await openOutbox(path.join(dir, 'outbox.jsonl'), server, {
+    const h = await openOutbox(journal(), server, {
       systemEvents: events,
       backoffBaseMs: 5_000,
       backoffMaxMs: 5_000,

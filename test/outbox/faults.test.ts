@@ -1,20 +1,15 @@
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useSimulator } from '../support/sim';
+import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../support/fake-clock';
-import { newConversation, openOutbox, simServer, startDroppingProxy, tempDir, userMessages } from './support';
+import {
+  newConversation,
+  openOutbox,
+  simServer,
+  throughDroppingProxy,
+  useOutboxWorld,
+  userMessages,
+} from './support';
 
-const sim = useSimulator();
-
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  sim().faults.reset();
-  await cleanup();
-});
+const { sim, journal } = useOutboxWorld();
 
 const sendsTo = (id: string) => (r: { server: string; method: string; path: string }) =>
   r.server === 'agent' && r.method === 'POST' && r.path.replace(/-/g, '').endsWith(`${id}/events`);
@@ -24,7 +19,7 @@ describe('outbox retries', () => {
     const server = simServer(sim());
     const ref = await newConversation(sim());
     await server.agent(ref.id);
-    const h = await openOutbox(path.join(dir, 'outbox.jsonl'), server);
+    const h = await openOutbox(journal(), server);
     sim().faults.burst429(3, 0, 'agent');
     sim().faults.override({
       server: 'agent',
@@ -49,7 +44,7 @@ describe('outbox retries', () => {
     const server = simServer(sim());
     const ref = await newConversation(sim());
     await server.agent(ref.id);
-    const h = await openOutbox(path.join(dir, 'outbox.jsonl'), server, { clock, backoffBaseMs: 100 });
+    const h = await openOutbox(journal(), server, { clock, backoffBaseMs: 100 });
     sim().faults.override({
       server: 'agent',
       method: 'POST',
@@ -87,7 +82,7 @@ describe('outbox refusals', () => {
       const server = simServer(sim());
       const ref = await newConversation(sim());
       await server.agent(ref.id);
-      const h = await openOutbox(path.join(dir, 'outbox.jsonl'), server);
+      const h = await openOutbox(journal(), server);
       sim().faults.override({
         server: 'agent',
         method: 'POST',
@@ -122,12 +117,7 @@ describe('outbox refusals', () => {
 
 describe('uncertain sends', () => {
   it('response lost after the server stored the message: reconciled, not resent', async () => {
-    const proxy = await startDroppingProxy(sim().url);
-    try {
-      const server = simServer(sim(), proxy.fetch);
-      const ref = await newConversation(sim());
-      await server.agent(ref.id);
-      const h = await openOutbox(path.join(dir, 'outbox.jsonl'), server);
+    await throughDroppingProxy(sim(), journal(), async ({ proxy, server, ref, h }) => {
       sim().clearRequests();
       proxy.dropNext((m, p) => m === 'POST' && p.endsWith('/events'), 'after');
       const item = await h.outbox.enqueue({ kind: 'send', ref, text: 'did this arrive?' });
@@ -139,18 +129,11 @@ describe('uncertain sends', () => {
       expect(sim().requests.some((r) => r.path.endsWith('/events/search'))).toBe(true);
       expect(await userMessages(server, ref)).toEqual(['did this arrive?']);
       await h.close();
-    } finally {
-      await proxy.close();
-    }
+    });
   });
 
   it('request lost before reaching the server: reconciliation finds nothing, sent again once', async () => {
-    const proxy = await startDroppingProxy(sim().url);
-    try {
-      const server = simServer(sim(), proxy.fetch);
-      const ref = await newConversation(sim());
-      await server.agent(ref.id);
-      const h = await openOutbox(path.join(dir, 'outbox.jsonl'), server);
+    await throughDroppingProxy(sim(), journal(), async ({ proxy, server, ref, h }) => {
       sim().clearRequests();
       proxy.dropNext((m, p) => m === 'POST' && p.endsWith('/events'), 'before');
       const item = await h.outbox.enqueue({ kind: 'send', ref, text: 'lost on the way' });
@@ -160,9 +143,7 @@ describe('uncertain sends', () => {
       expect(sim().requests.filter(sendsTo(ref.id))).toHaveLength(1);
       expect(await userMessages(server, ref)).toEqual(['lost on the way']);
       await h.close();
-    } finally {
-      await proxy.close();
-    }
+    });
   });
 });
 

@@ -1,22 +1,10 @@
 import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredOutboxItem } from '../../src/shared/outbox';
 import { encodeRecord } from '../../src/main/outbox/outbox-store';
-import { useSimulator } from '../support/sim';
-import { newConversation, openOutbox, SERVER_ID, simServer, tempDir, userMessages } from './support';
+import { newConversation, openOutbox, SERVER_ID, simServer, useOutboxWorld, userMessages } from './support';
 
-const sim = useSimulator();
-
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  sim().faults.reset();
-  await cleanup();
-});
+const { sim, journal } = useOutboxWorld();
 
 const sends = (id: string) => (r: { server: string; method: string; path: string }) =>
   r.server === 'agent' && r.method === 'POST' && r.path.replace(/-/g, '').endsWith(`${id}/events`);
@@ -43,7 +31,7 @@ describe('after a crash mid-request', () => {
       nextAttemptAt: Date.now() - 1000,
       error: null,
     };
-    const file = path.join(dir, 'outbox.jsonl');
+    const file = journal();
     await writeFile(file, encodeRecord({ op: 'put', item: stored }));
     sim().clearRequests();
     const h = await openOutbox(file, server);
@@ -61,7 +49,7 @@ describe('after a crash mid-request', () => {
 describe('creates', () => {
   it('a queued create has a temporary id in the list and reports the conversation it made', async () => {
     const server = simServer(sim());
-    const h = await openOutbox(path.join(dir, 'outbox.jsonl'), server);
+    const h = await openOutbox(journal(), server);
     const view = await h.outbox.enqueue({
       kind: 'create',
       serverId: SERVER_ID,
@@ -79,7 +67,7 @@ describe('creates', () => {
   it('a create refused for too many conversations gets its own state, without a retry loop', async () => {
     const server = simServer(sim());
     await server.detect();
-    const h = await openOutbox(path.join(dir, 'outbox.jsonl'), server);
+    const h = await openOutbox(journal(), server);
     sim().faults.override({
       server: 'app',
       method: 'POST',
@@ -113,7 +101,7 @@ describe('uploads', () => {
     const server = simServer(sim());
     const ref = await newConversation(sim());
     const calls: string[] = [];
-    const h = await openOutbox(path.join(dir, 'outbox.jsonl'), server, {
+    const h = await openOutbox(journal(), server, {
       upload: async (_server, target, spec, { signal, onProgress }) => {
         calls.push(`${target.id}:${spec.remotePath}`);
         onProgress(spec.size / 2, spec.size);
@@ -147,7 +135,7 @@ describe('lanes are independent', () => {
     const server = simServer(sim());
     const a = await newConversation(sim());
     const b = await newConversation(sim());
-    const h = await openOutbox(path.join(dir, 'outbox.jsonl'), server);
+    const h = await openOutbox(journal(), server);
     sim().faults.override({
       server: 'app',
       method: 'PATCH',

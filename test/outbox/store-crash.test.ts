@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { compileChild } from '../support/compile-child';
+import { trialRandom, trialSeed } from '../support/seeded-random';
 import { validateItem } from '../../src/main/outbox/outbox';
 import { OutboxStore } from '../../src/main/outbox/outbox-store';
 import { tempDir } from './support';
@@ -26,6 +27,8 @@ describe('crash safety', () => {
     const child = await compileChild(
       [
         'src/main/storage/atomic-json.ts',
+        'src/main/storage/storage-errors.ts',
+        'src/main/api/errors.ts',
         'src/main/outbox/outbox-store.ts',
         'test/outbox/fixtures/outbox-writer.ts',
       ],
@@ -35,9 +38,10 @@ describe('crash safety', () => {
     return child.cleanup;
   });
 
-  /** Runs the child on `file` and kills it at a random moment; returns what it reported as durable. */
+  /** Runs the child on `file` and kills it `delayMs` after it is ready; returns what it reported as durable. */
   async function runAndKill(
     file: string,
+    delayMs: number,
   ): Promise<{ acked: Set<string>; removing: Set<string>; deleted: Set<string> }> {
     const child = spawn(process.execPath, [writer, file], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -54,7 +58,7 @@ describe('crash safety', () => {
       child.stdout.on('data', check);
       child.once('exit', (code) => reject(new Error(`writer exited early (code ${code})`)));
     });
-    await new Promise((r) => setTimeout(r, 2 + Math.random() * 30));
+    await new Promise((r) => setTimeout(r, delayMs));
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     const acked = new Set<string>();
@@ -72,19 +76,23 @@ describe('crash safety', () => {
   it(`every acknowledged item survives SIGKILL at random moments (${TRIALS} trials)`, async () => {
     let totalAcked = 0;
     let tornTails = 0;
+    // The kill moments come from the seed (printed; CRASH_SEED=… replays them).
+    const seed = trialSeed('outbox crash safety', 'test/outbox/store-crash.test.ts');
     const trial = async (n: number): Promise<void> => {
       const file = path.join(dir, `trial-${n % PARALLEL}.jsonl`);
-      const { acked, removing, deleted } = await runAndKill(file);
+      const delayMs = 2 + trialRandom(seed, n)() * 30;
+      const { acked, removing, deleted } = await runAndKill(file, delayMs);
       totalAcked += acked.size;
       const opened = await OutboxStore.open(file, { validate: validateItem });
-      expect(opened.problem, `trial ${n}: ${opened.problem?.error ?? ''}`).toBeNull();
+      const at = `trial ${n} (killed ${delayMs.toFixed(1)} ms after ready, CRASH_SEED=${seed})`;
+      expect(opened.problem, `${at}: ${opened.problem?.error ?? ''}`).toBeNull();
       if (opened.droppedTornTail) tornTails += 1;
       const present = new Set(opened.items.map((i) => i.id));
       for (const id of acked) {
         // A removal the child had started may or may not have reached the disk: both are fine.
-        if (!removing.has(id)) expect(present.has(id), `trial ${n}: acknowledged ${id} lost`).toBe(true);
+        if (!removing.has(id)) expect(present.has(id), `${at}: acknowledged ${id} lost`).toBe(true);
       }
-      for (const id of deleted) expect(present.has(id), `trial ${n}: completed ${id} came back`).toBe(false);
+      for (const id of deleted) expect(present.has(id), `${at}: completed ${id} came back`).toBe(false);
       await opened.store.close();
     };
     // Each of PARALLEL files is reused by successive trials, so later children start from a longer journal.
@@ -96,7 +104,7 @@ describe('crash safety', () => {
     expect(totalAcked).toBeGreaterThan(TRIALS);
     console.log(
       `outbox crash safety: ${TRIALS} SIGKILL trials, ${totalAcked} acknowledged enqueues checked, ` +
-        `${tornTails} loads dropped a torn tail, 0 corrupt`,
+        `${tornTails} loads dropped a torn tail, 0 corrupt (seed ${seed})`,
     );
   }, 19_000);
 });

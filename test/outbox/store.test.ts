@@ -1,10 +1,9 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StoredOutboxItem } from '../../src/shared/outbox';
 import { validateItem } from '../../src/main/outbox/outbox';
 import { encodeRecord, OutboxStore, parseJournal } from '../../src/main/outbox/outbox-store';
-import { percentile, tempDir } from './support';
+import { storedItem as item, percentile, tempDir } from './support';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -14,25 +13,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await cleanup();
 });
-
-function item(n: number): StoredOutboxItem {
-  return {
-    id: `item-${n}`,
-    action: {
-      kind: 'rename',
-      ref: { serverId: 's', id: 'a'.repeat(32), version: 'V1' },
-      title: `title ${n}`,
-    },
-    lane: `s/${'a'.repeat(32)}`,
-    seq: n,
-    enqueuedAt: 1000 + n,
-    state: 'queued',
-    attempts: 0,
-    firstSentAt: null,
-    nextAttemptAt: 1000 + n,
-    error: null,
-  };
-}
 
 describe('OutboxStore', () => {
   it('round-trips puts and removes, compacts, and reports p50/p99 enqueue latency', async () => {

@@ -1,15 +1,18 @@
+import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { tempDir as sharedTempDir } from '../support/temp-dir';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ConversationRef } from '../../src/shared/conversations';
-import type { OutboxItemView } from '../../src/shared/outbox';
-import { HttpClient, type RetryPolicy } from '../../src/main/api/http-client';
+import type { OutboxItemView, StoredOutboxItem } from '../../src/shared/outbox';
+import { DEFAULT_RETRY, HttpClient, type RetryPolicy } from '../../src/main/api/http-client';
 import { OpenHandsServer } from '../../src/main/api/openhands-server';
 import type { AgentEvent } from '../../src/main/api/schemas/agent-server';
 import { MemoryLogger } from '../../src/main/logger';
 import { Outbox, type OutboxOptions } from '../../src/main/outbox/outbox';
 import type { Simulator } from '../simulator/simulator';
-import { createConversation } from '../support/sim';
+import type { FakeClock } from '../support/fake-clock';
+import { createConversation, useSimulator } from '../support/sim';
 
 export const FAST_RETRY: RetryPolicy = {
   attempts: 2,
@@ -31,6 +34,25 @@ export function simServer(sim: Simulator, fetchImpl?: typeof fetch): OpenHandsSe
     baseUrl: sim.url,
     apiKey: () => Promise.resolve(undefined),
   });
+}
+
+/**
+ * The simulator of a test file, and a fresh journal per test (`journal()`: its path, in a temp folder
+ * removed afterwards); after each test the simulator's faults are reset and it is back online.
+ */
+export function useOutboxWorld(): { sim: () => Simulator; journal: () => string } {
+  const sim = useSimulator();
+  let dir = '';
+  let cleanup: () => Promise<void> = () => Promise.resolve();
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir());
+  });
+  afterEach(async () => {
+    sim().faults.reset();
+    if (!sim().isOnline) await sim().comeBack();
+    await cleanup();
+  });
+  return { sim, journal: () => path.join(dir, 'outbox.jsonl') };
 }
 
 export async function newConversation(sim: Simulator): Promise<ConversationRef> {
@@ -81,6 +103,32 @@ export async function openOutbox(
     },
     close: () => outbox.close(),
   };
+}
+
+/**
+ * A test against a new conversation reached through a proxy that can drop one request (`proxy.dropNext`),
+ * with an outbox on `journal`; the proxy is closed afterwards.
+ */
+export async function throughDroppingProxy(
+  sim: Simulator,
+  journal: string,
+  test: (world: {
+    proxy: DroppingProxy;
+    server: OpenHandsServer;
+    ref: ConversationRef;
+    h: OutboxHarness;
+  }) => Promise<void>,
+): Promise<void> {
+  const proxy = await startDroppingProxy(sim.url);
+  try {
+    const server = simServer(sim, proxy.fetch);
+    const ref = await newConversation(sim);
+    await server.agent(ref.id);
+    const h = await openOutbox(journal, server);
+    await test({ proxy, server, ref, h });
+  } finally {
+    await proxy.close();
+  }
 }
 
 /** The texts of the conversation's user messages, in the agent's order. */
@@ -172,4 +220,68 @@ export async function startDroppingProxy(appUrl: string): Promise<DroppingProxy>
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/**
+ * Simulated time over real I/O: the simulator as a server whose client (the app's own retry policy) runs
+ * on `clock` and counts requests in flight (reading each body, so "none in flight" means the answers are
+ * in), and `run(ms)`, which moves the clock in 500 ms steps and lets the I/O each step started finish.
+ */
+export function fakeTimeServer(
+  sim: Simulator,
+  clock: FakeClock,
+): { server: OpenHandsServer; run: (ms: number) => Promise<void> } {
+  let inFlight = 0;
+  const counted: typeof fetch = async (input, init) => {
+    inFlight += 1;
+    try {
+      const res = await fetch(input, init);
+      const body = await res.arrayBuffer();
+      const empty = res.status === 204 || res.status === 304;
+      return new Response(empty ? null : body, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers,
+      });
+    } finally {
+      inFlight -= 1;
+    }
+  };
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 5000 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 1));
+    // Journal writes (fsync) are real I/O too.
+    for (let i = 0; i < 2; i++) await new Promise((r) => setTimeout(r, 1));
+  };
+  const run = async (ms: number): Promise<void> => {
+    for (let t = 0; t < ms; t += 500) {
+      await clock.advance(500);
+      await settle();
+    }
+  };
+  const server = new OpenHandsServer(
+    new HttpClient({ clock, retry: DEFAULT_RETRY, fetch: counted, random: () => 0.5 }),
+    { id: SERVER_ID, baseUrl: sim.url, apiKey: () => Promise.resolve(undefined) },
+    { clock },
+  );
+  return { server, run };
+}
+
+/** A queued rename, the `n`th of a journal (ids, seq and times follow n). */
+export function storedItem(n: number): StoredOutboxItem {
+  return {
+    id: `item-${n}`,
+    action: {
+      kind: 'rename',
+      ref: { serverId: 's', id: 'a'.repeat(32), version: 'V1' },
+      title: `title ${n}`,
+    },
+    lane: `s/${'a'.repeat(32)}`,
+    seq: n,
+    enqueuedAt: 1000 + n,
+    state: 'queued',
+    attempts: 0,
+    firstSentAt: null,
+    nextAttemptAt: 1000 + n,
+    error: null,
+  };
 }

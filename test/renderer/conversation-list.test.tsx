@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrackedConversation } from '../../src/shared/live';
 import { ConversationList } from '../../src/renderer/screens/conversations/ConversationList';
 import { useUiStore } from '../../src/renderer/stores/ui-store';
+import { shown } from './support/a11y';
 import { ok } from './support/fake-bridge';
 import { conversation, outboxItem, serverView } from './support/fixtures';
 import { stubLayout } from './support/layout';
@@ -48,13 +49,16 @@ describe('the conversation list', () => {
     expect(rowTitles()).toEqual(['Deploy the docs site', 'Fix the flaky tests', 'Refactor the parser']);
     const rows = within(screen.getByRole('list', { name: 'Conversations' })).getAllByRole('listitem');
     const first = within(rows[0] as HTMLElement);
-    expect(first.getByText('Team box')).toBeTruthy();
-    expect(first.getByText('Running')).toBeTruthy();
-    expect(first.getByText('2 min ago')).toBeTruthy();
-    expect(within(rows[1] as HTMLElement).getByText('Finished')).toBeTruthy();
-    expect(within(rows[2] as HTMLElement).getByText('Error')).toBeTruthy();
-    expect(within(rows[2] as HTMLElement).getByText('2 h ago')).toBeTruthy();
-    expect(screen.getByText('3 conversations')).toBeTruthy();
+    // Each in its own slot of the row, the status badge coloured for that status.
+    expect(first.getByText('Team box').className).toBe('conversation-server');
+    expect(first.getByText('Running').className).toBe('status-badge status-running');
+    expect(first.getByText('2 min ago').className).toBe('conversation-time');
+    expect(within(rows[1] as HTMLElement).getByText('Finished').className).toBe(
+      'status-badge status-finished',
+    );
+    expect(within(rows[2] as HTMLElement).getByText('Error').className).toBe('status-badge status-error');
+    expect(within(rows[2] as HTMLElement).getByText('2 h ago').className).toBe('conversation-time');
+    expect(screen.getByText('3 conversations').getAttribute('aria-live')).toBe('polite');
   });
 
   it('filters by a case-insensitive title search, and says when nothing matches', async () => {
@@ -63,9 +67,9 @@ describe('the conversation list', () => {
     await waitFor(() => expect(rowTitles()).toHaveLength(3));
     await user.type(screen.getByRole('searchbox', { name: 'Search conversations' }), 'THE D');
     await waitFor(() => expect(rowTitles()).toEqual(['Deploy the docs site']));
-    expect(screen.getByText('1 of 3 conversations')).toBeTruthy();
+    expect(screen.getByText('1 of 3 conversations').getAttribute('aria-live')).toBe('polite');
     await user.type(screen.getByRole('searchbox', { name: 'Search conversations' }), 'zzz');
-    expect(await screen.findByText('No conversations match your search or filters.')).toBeTruthy();
+    expect(shown(await screen.findByText('No conversations match your search or filters.'))).toBe(true);
     expect(
       within(screen.getByRole('list', { name: 'Conversations' })).queryAllByRole('listitem'),
     ).toHaveLength(0);
@@ -91,20 +95,20 @@ describe('the conversation list', () => {
     });
     await waitFor(() => expect(rowTitles()).toHaveLength(1));
     expect(screen.queryByLabelText('Server')).toBeNull();
-    expect(screen.getByText('1 conversation')).toBeTruthy();
+    expect(screen.getByText('1 conversation').getAttribute('aria-live')).toBe('polite');
   });
 
   it('with no servers, offers to open the Servers dialog', async () => {
     const user = userEvent.setup();
     renderList({ servers: [], conversations: [] });
-    expect(await screen.findByText('Add a server to see its conversations')).toBeTruthy();
+    expect(shown(await screen.findByText('Add a server to see its conversations'))).toBe(true);
     await user.click(screen.getByRole('button', { name: 'Set up a server' }));
     expect(useUiStore.getState().dialog).toBe('servers');
   });
 
   it('says so when a server has no conversations yet', async () => {
     renderList({ conversations: [] });
-    expect(await screen.findByText('No conversations yet.')).toBeTruthy();
+    expect(shown(await screen.findByText('No conversations yet.'))).toBe(true);
     expect(screen.queryByText('Add a server to see its conversations')).toBeNull();
   });
 
@@ -114,7 +118,7 @@ describe('the conversation list', () => {
       listed(`c${i.toString(16).padStart(6, '0')}`, `Task number ${i}`, i),
     );
     renderList({ conversations: many });
-    expect(await screen.findByText('10,000 conversations')).toBeTruthy();
+    expect((await screen.findByText('10,000 conversations')).getAttribute('aria-live')).toBe('polite');
     const rows = within(screen.getByRole('list', { name: 'Conversations' })).getAllByRole('listitem');
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.length).toBeLessThan(100);
@@ -168,7 +172,37 @@ describe('the conversation list', () => {
     await waitFor(() => expect(rowTitles()).toHaveLength(4));
     expect(rowTitles()[0]).toBe('Write a README');
     const top = within(screen.getByRole('list', { name: 'Conversations' })).getAllByRole('listitem')[0];
-    expect(within(top as HTMLElement).getByText('Starting…')).toBeTruthy();
+    expect(within(top as HTMLElement).getByText('Starting…').className).toBe('status-badge status-starting');
+  });
+
+  // Regression guard (issue 15.4): a failed start read "Could not start" and was found only under Starting.
+  it('lists a create whose start failed as Error, under the Error filter and not under Starting', async () => {
+    const user = userEvent.setup();
+    renderList({
+      outbox: [
+        outboxItem({
+          id: 'c2',
+          kind: 'create',
+          tempId: 't2',
+          detail: 'Broken start',
+          state: 'failed',
+          start: {
+            status: 'ERROR',
+            step: 3,
+            totalSteps: 8,
+            detail: 'No space',
+          },
+          enqueuedAt: Date.now(),
+        }),
+      ],
+    });
+    await waitFor(() => expect(rowTitles()).toHaveLength(4));
+    const top = within(screen.getByRole('list', { name: 'Conversations' })).getAllByRole('listitem')[0]!;
+    expect(within(top).getByText('Error').className).toContain('status-error');
+    await user.selectOptions(screen.getByLabelText('Status'), 'error');
+    await waitFor(() => expect(rowTitles()).toEqual(['Broken start', 'Refactor the parser']));
+    await user.selectOptions(screen.getByLabelText('Status'), 'starting');
+    await waitFor(() => expect(screen.queryAllByRole('listitem')).toHaveLength(0));
   });
 
   it('deletes the selected conversations after a confirmation, one outbox action each', async () => {
@@ -178,7 +212,7 @@ describe('the conversation list', () => {
     await user.click(await screen.findByRole('button', { name: 'Deploy the docs site' }));
     await user.click(screen.getByRole('checkbox', { name: 'Select Deploy the docs site' }));
     await user.click(screen.getByRole('checkbox', { name: 'Select Refactor the parser' }));
-    expect(screen.getByText('2 selected')).toBeTruthy();
+    expect(screen.getByText('2 selected').getAttribute('aria-live')).toBe('polite');
 
     await user.click(screen.getByRole('button', { name: 'Delete' }));
     const dialog = screen.getByRole('dialog', { name: 'Delete 2 conversations?' });
@@ -208,7 +242,7 @@ describe('the conversation list', () => {
       }),
     );
     expect(fake.callsTo('outbox.enqueue')).toHaveLength(0);
-    expect(screen.getByText('1 selected')).toBeTruthy();
+    expect(screen.getByText('1 selected').getAttribute('aria-live')).toBe('polite');
 
     await user.click(screen.getByRole('button', { name: 'Stop' }));
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Stop' }));
@@ -237,6 +271,10 @@ describe('the conversation list', () => {
     await user.click(screen.getByRole('checkbox', { name: 'Select Refactor the parser' }));
     act(() => fake.emit('statusChanges', { changed: [], removed: ['s1/aa01'], at: Date.now() }));
     await waitFor(() => expect([...useUiStore.getState().selected]).toEqual(['s1/aa03']));
-    expect(screen.getByText('1 selected')).toBeTruthy();
+    expect(screen.getByText('1 selected').getAttribute('aria-live')).toBe('polite');
+    expect(screen.getByRole('checkbox', { name: 'Select Refactor the parser' })).toHaveProperty(
+      'checked',
+      true,
+    );
   });
 });

@@ -6,6 +6,7 @@ import type { OutboxItemView } from '../../src/shared/outbox';
 import { NewConversationDialog } from '../../src/renderer/screens/new-conversation/NewConversationDialog';
 import { useServersStore } from '../../src/renderer/stores/servers-store';
 import { useUiStore } from '../../src/renderer/stores/ui-store';
+import { description, shown } from './support/a11y';
 import { type FakeBridge, ok } from './support/fake-bridge';
 import { outboxItem, serverView } from './support/fixtures';
 import { renderWithBridge } from './support/render-app';
@@ -94,7 +95,10 @@ describe('the New conversation dialog', () => {
     const { fake } = await renderDialog([server('s1', 'Local')]);
     expect(screen.queryByRole('combobox', { name: 'Server' })).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Start' }));
-    expect(screen.getByText('Write a message for the agent.')).toBeTruthy();
+    // The error is tied to the field, so a screen reader reads it with the field.
+    expect(description(screen.getByRole('textbox', { name: 'Message' }))).toMatch(
+      /^Write a message for the agent\. /,
+    );
     expect(screen.getByRole('textbox', { name: 'Message' }).getAttribute('aria-invalid')).toBe('true');
     expect(fake.callsTo('outbox.enqueue')).toHaveLength(0);
   });
@@ -108,7 +112,8 @@ describe('the New conversation dialog', () => {
     expect((await screen.findByRole('alert')).textContent).toBe(
       'Could not queue the conversation: Bad input',
     );
-    expect(screen.getByRole('button', { name: 'Start' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Start' })).toHaveProperty('disabled', false);
+    expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message' }).value).toBe('Go');
   });
 
   it('shows the start progress step by step, then opens the conversation and closes', async () => {
@@ -116,7 +121,7 @@ describe('the New conversation dialog', () => {
     const item = await start(fake);
     const bar = screen.getByRole('progressbar', { name: 'Starting conversation' });
     expect(bar.getAttribute('value')).toBeNull(); // indeterminate until the start task reports
-    expect(screen.getByText('Waiting its turn…')).toBeTruthy();
+    expect(screen.getByText('Waiting its turn…').getAttribute('aria-live')).toBe('polite');
 
     act(() =>
       fake.emit('outboxChanges', {
@@ -127,7 +132,7 @@ describe('the New conversation dialog', () => {
     );
     expect(bar.getAttribute('value')).toBe('2');
     expect(bar.getAttribute('max')).toBe('8');
-    expect(screen.getByText('Step 2 of 8: Waiting for the sandbox')).toBeTruthy();
+    expect(screen.getByText('Step 2 of 8: Waiting for the sandbox').getAttribute('aria-live')).toBe('polite');
 
     act(() =>
       fake.emit('outboxChanges', {
@@ -136,7 +141,8 @@ describe('the New conversation dialog', () => {
         start: { status: 'WARMING_UP_GPUS', step: 3, totalSteps: 8, detail: null },
       }),
     );
-    expect(screen.getByText('Step 3 of 8: WARMING_UP_GPUS')).toBeTruthy();
+    expect(screen.getByText('Step 3 of 8: WARMING_UP_GPUS').getAttribute('aria-live')).toBe('polite');
+    expect(screen.queryByText('Step 2 of 8: Waiting for the sandbox')).toBeNull();
     expect(onClose).not.toHaveBeenCalled();
 
     act(() =>
@@ -156,8 +162,10 @@ describe('the New conversation dialog', () => {
     const item = await start(fake);
     act(() => fake.emit('outboxChanges', { ...item, waiting: 'offline' }));
     expect(
-      screen.getByText('The server cannot be reached. The conversation will start when it is back.'),
-    ).toBeTruthy();
+      screen
+        .getByText('The server cannot be reached. The conversation will start when it is back.')
+        .getAttribute('aria-live'),
+    ).toBe('polite');
   });
 
   it('shows a failed start with its detail, and Retry / Cancel ask the bridge', async () => {
@@ -176,8 +184,12 @@ describe('the New conversation dialog', () => {
       }),
     );
     const alert = screen.getByRole('alert');
-    expect(within(alert).getByText('The sandbox did not start.')).toBeTruthy();
-    expect(within(alert).getByText('Image pull failed')).toBeTruthy();
+    // What failed, the failure, then its detail, and nothing else in the alert.
+    expect([...alert.children].map((line) => line.textContent)).toEqual([
+      'The conversation could not start.',
+      'The sandbox did not start.',
+      'Image pull failed',
+    ]);
 
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(fake.callsTo('outbox.retry')).toEqual([{ id: 'item-1' }]);
@@ -189,10 +201,30 @@ describe('the New conversation dialog', () => {
     expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message' }).value).toBe('Fix the tests');
   });
 
+  // Regression guard (issue 15.4): a failed start read "Step 0 of 8: Failed" and showed the task's detail
+  // three times (the message, main's error composed from it, and the detail itself).
+  it('shows a failed start task as Error at the step it stopped, with its detail once', async () => {
+    const { fake } = await renderDialog();
+    const item = await start(fake);
+    act(() =>
+      fake.emit('outboxChanges', {
+        ...item,
+        state: 'failed',
+        canRetry: true,
+        error: { kind: 'server-error', message: 'The conversation could not start: No space left on node.' },
+        start: { status: 'ERROR', step: 3, totalSteps: 8, detail: 'No space left on node' },
+      }),
+    );
+    expect(screen.getByText('Step 3 of 8: Error')).toBeInstanceOf(HTMLElement);
+    const bar = screen.getByRole('progressbar', { name: 'Starting conversation' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('3');
+    expect(screen.getAllByText(/No space left on node/)).toHaveLength(1);
+  });
+
   it('with no servers, explains and offers the Servers dialog', async () => {
     const user = userEvent.setup();
     await renderDialog([]);
-    expect(screen.getByText('Conversations run on an OpenHands server. Add one first.')).toBeTruthy();
+    expect(shown(screen.getByText('Conversations run on an OpenHands server. Add one first.'))).toBe(true);
     expect(screen.queryByRole('button', { name: 'Start' })).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Set up a server' }));
     expect(useUiStore.getState().dialog).toBe('servers');

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PendingActionsDialog } from '../../src/renderer/screens/outbox/PendingActionsDialog';
 import { useOutboxStore } from '../../src/renderer/stores/outbox-store';
 import type { OutboxItemView } from '../../src/shared/outbox';
+import { shown } from './support/a11y';
 import { ok } from './support/fake-bridge';
 import { conversation, outboxItem, serverView } from './support/fixtures';
 import { renderWithBridge } from './support/render-app';
@@ -51,8 +52,7 @@ describe('the Pending actions dialog', () => {
       item({ id: 'a2', detail: 'second' }),
       item({ id: 'c1', kind: 'create', conversationKey: null, tempId: 't1', detail: 'Build a thing' }),
     ]);
-    await waitFor(() => expect(screen.getByRole('region', { name: 'Fix the tests' })).toBeTruthy());
-    const first = screen.getByRole('region', { name: 'Fix the tests' });
+    const first = await screen.findByRole('region', { name: 'Fix the tests' });
     expect(
       within(first)
         .getAllByRole('listitem')
@@ -82,7 +82,8 @@ describe('the Pending actions dialog', () => {
       }),
     ]);
     fake.answer('outbox.retry', () => ok(true));
-    expect(screen.getByText('Server error 500')).toBeTruthy();
+    // The reason is shown on the failed item's row.
+    expect(screen.getByText('Server error 500').closest('li')?.className).toBe('outbox-row outbox-failed');
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(fake.callsTo('outbox.retry')).toEqual([{ id: 'f1' }]);
   });
@@ -118,6 +119,7 @@ describe('the Pending actions dialog', () => {
     const { fake } = await openDialog([pending]);
     expect(screen.getAllByRole('listitem')).toHaveLength(1);
     fake.emit('outboxChanges', { ...pending, state: 'done', canCancel: false });
-    expect(await screen.findByText('Nothing is waiting to be sent.')).toBeTruthy();
+    expect(shown(await screen.findByText('Nothing is waiting to be sent.'))).toBe(true);
+    expect(screen.queryAllByRole('listitem')).toHaveLength(0);
   });
 });

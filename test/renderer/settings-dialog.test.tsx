@@ -37,7 +37,7 @@ describe('the Settings dialog', () => {
         kinds: { ...DEFAULT_APP_SETTINGS.notifications.kinds, finished: false },
       },
     });
-    expect(screen.getByRole('dialog', { name: 'Settings' })).toBeTruthy();
+    expect(screen.getByRole('dialog', { name: 'Settings' }).contains(document.activeElement)).toBe(true);
     expect(screen.getByRole('checkbox', { name: 'Has finished' })).toHaveProperty('checked', false);
     expect(screen.getByRole('checkbox', { name: 'Waits for my input' })).toHaveProperty('checked', true);
     expect(
@@ -104,13 +104,15 @@ describe('the Settings dialog', () => {
     const { user, fake } = await openDialog();
     const languages = group('Language');
     // Each language is named in itself.
-    expect(within(languages).getByRole('radio', { name: 'English' })).toBeTruthy();
+    expect(within(languages).getByRole('radio', { name: 'English' })).toHaveProperty('checked', false);
     await user.click(within(languages).getByRole('radio', { name: '简体中文' }));
     expect(fake.callsTo('settings.update')).toEqual([{ language: 'zh-CN' }]);
-    expect(await screen.findByRole('dialog', { name: '设置' })).toBeTruthy();
-    expect(screen.getByRole('checkbox', { name: '暂停通知' })).toBeTruthy();
+    // The same dialog, re-rendered: the focus stays in it.
+    expect((await screen.findByRole('dialog', { name: '设置' })).contains(document.activeElement)).toBe(true);
+    expect(screen.queryByRole('dialog', { name: 'Settings' })).toBeNull();
+    expect(screen.getByRole('checkbox', { name: '暂停通知' })).toHaveProperty('checked', false);
     expect(within(group('语言')).getByRole('radio', { name: '简体中文' })).toHaveProperty('checked', true);
-    expect(within(group('语言')).getByRole('radio', { name: 'English' })).toBeTruthy();
+    expect(within(group('语言')).getByRole('radio', { name: 'English' })).toHaveProperty('checked', false);
   });
 
   it('theme Dark sets the page theme', async () => {

@@ -21,6 +21,7 @@ export interface WebBridgeOptionsLike {
   callTimeoutMs?: number;
   origin?: string;
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  onConnection?: (state: 'connected' | 'lost' | 'not-answering') => void;
 }
 
 interface WebBridgeModule {

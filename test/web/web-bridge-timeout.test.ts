@@ -76,3 +76,29 @@ describe('web bridge call timeouts', () => {
     await new Promise((r) => setTimeout(r, 60));
   });
 });
+
+// Issue 15, finding 9: when main was gone the page showed nothing. The transport now says so (the page's
+// ConnectionBanner shows it; test/e2e/main-gone.test.ts checks that in Chromium).
+describe('web bridge connection state', () => {
+  it('reports connected, not-answering after an unanswered call, connected on the next frame, lost on close', async () => {
+    const { createWebBridge } = await loadWebBridge();
+    const socket = new FakeSocket();
+    const states: string[] = [];
+    const bridge = createWebBridge({
+      url: 'ws://fake/bridge',
+      createSocket: () => socket,
+      callTimeoutMs: 20,
+      minBackoffMs: 60_000,
+      origin: 'http://127.0.0.1:1',
+      onConnection: (state) => states.push(state),
+    });
+    // A call queued before the socket opened and timed out says nothing about main.
+    expect(await bridge.app.info()).toMatchObject({ ok: false, error: { code: 'timeout' } });
+    expect(states).toEqual([]);
+    socket.emit('open');
+    expect(await bridge.servers.list()).toMatchObject({ ok: false, error: { code: 'timeout' } });
+    socket.emit('message', JSON.stringify({ event: 'serverHealth', payload: {} }));
+    socket.emit('close');
+    expect(states).toEqual(['connected', 'not-answering', 'connected', 'lost']);
+  });
+});

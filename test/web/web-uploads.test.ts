@@ -12,7 +12,8 @@ import type { OutboxItemView } from '../../src/shared/outbox';
 import { MemoryLogger } from '../../src/main/logger';
 import { UploadPlans } from '../../src/main/uploads/upload-plans';
 import { stagedSegments, UploadStaging } from '../../src/main/uploads/upload-staging';
-import { type RunningWebMain, startWebMain } from '../../src/main/web/web-main';
+import type { RunningWebMain } from '../../src/main/web/web-main';
+import { startQuietWebMain } from './start-web-main';
 import { createConversation, useSimulator, waitFor } from '../support/sim';
 import { loadWebBridge, type SocketLike } from './load-web-bridge';
 
@@ -62,16 +63,7 @@ describe.skipIf(!built)('browser-mode uploads (staged through main)', () => {
     // Left over from an earlier run: cleared at start-up.
     await mkdir(path.join(dataDir, 'upload-staging', 'old-stage'), { recursive: true });
     await writeFile(path.join(dataDir, 'upload-staging', 'old-stage', 'left.txt'), 'stale');
-    const started = await startWebMain({
-      argv: ['--port', '0', '--user-data-dir', dataDir],
-      env: {},
-      appRoot: root,
-      logger: new MemoryLogger(),
-      out: () => undefined,
-      err: () => undefined,
-    });
-    if (!started) throw new Error('browser mode did not start');
-    running = started;
+    running = await startQuietWebMain(dataDir);
     const { port, token } = running.server;
     origin = `http://127.0.0.1:${port}`;
     cookie = `openhands_token_${port}=${token}`;

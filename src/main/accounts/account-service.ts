@@ -27,8 +27,10 @@ import {
   type ServerUpdate,
   type ServerView,
 } from '../../shared/servers';
+import { ApiError } from '../api/errors';
 import type { Logger } from '../logger';
 import { readJsonFile, writeJsonAtomic } from '../storage/atomic-json';
+import { asStorageError } from '../storage/storage-errors';
 import { KeychainUnavailableError, MemorySecretStore, type SecretStore } from './secret-store';
 
 export const SERVERS_FILE = 'servers.json';
@@ -308,13 +310,20 @@ export class AccountService {
   /**
    * The server's API key, for main-process code only (the API client) — never send it to the renderer.
    * null: the server has no key, its session key is gone, or the keychain entry was deleted elsewhere.
-   * Throws KeychainUnavailableError if the key is in a keychain that cannot be reached.
+   * Throws KeychainUnavailableError if the key is in a keychain that cannot be reached or is locked (a
+   * locked keyring reads as "no key": taken for that, requests would go out without it).
    */
   async getApiKey(id: string): Promise<string | null> {
     const server = this.find(id);
     if (server.keyStorage === 'none') return null;
-    const key = await this.store(server.keyStorage).get(id);
+    const store = this.store(server.keyStorage);
+    const key = await store.get(id);
     if (key === null && server.keyStorage === 'keychain') {
+      if (await store.isLocked())
+        throw new KeychainUnavailableError(
+          'locked',
+          `the key of server ${id} could not be read: keychain locked`,
+        );
       this.logger.warn(`accounts: server ${id} has no key in the keychain any more`);
     }
     return key;
@@ -372,6 +381,9 @@ export class AccountService {
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       this.logger.error(`accounts: cannot save ${this.settingsPath}: ${detail}`);
+      // A full disk or read-only folder is said as such (storage-errors.ts), not as the bare errno text.
+      const reported = asStorageError(error, path.dirname(this.settingsPath));
+      if (reported instanceof ApiError) throw reported;
       throw new AccountError('storage-failed', `Your server settings could not be saved (${detail}).`);
     }
   }

@@ -19,6 +19,12 @@ export interface SecretStore {
   set(account: string, secret: string): Promise<void>;
   /** Removes the secret; false if there was none. */
   delete(account: string): Promise<boolean>;
+  /**
+   * Whether the store is locked, so `get` could not see what it holds. A locked libsecret collection
+   * answers every read with "nothing there" rather than an error, which would send requests without
+   * their key: a caller that expected a secret asks this before taking null for "gone".
+   */
+  isLocked(): Promise<boolean>;
 }
 
 const SESSION_HINT =
@@ -26,6 +32,8 @@ const SESSION_HINT =
 
 const USER_MESSAGES: Record<KeychainUnavailableReason, string> = {
   'module-missing': `The system keychain cannot be used because its support module could not be loaded, so API keys cannot be saved securely on this computer. ${SESSION_HINT}`,
+  locked:
+    'The system keychain is locked, so OpenHands Desktop cannot read or save API keys. Unlock it (on Linux: the login keyring, for example in Passwords and Keys, or by logging in again); the app uses it again as soon as it is unlocked. Nothing is sent to a server without its key meanwhile.',
   unreachable: `The system keychain could not be reached, so the API key cannot be saved securely. On Linux this usually means no keyring service (such as GNOME Keyring or KWallet) is running in your session. ${SESSION_HINT}`,
   timeout: `The system keychain did not respond in time (it may be locked and waiting for your password). ${SESSION_HINT}`,
 };
@@ -75,6 +83,11 @@ export interface KeytarSecretStoreOptions {
 
 /** Probe account: read (never written) to check that the keychain answers. */
 const PROBE_ACCOUNT = 'openhands-desktop-availability-probe';
+/** Written and deleted at once by `isLocked`: only a write tells a locked collection from an empty one. */
+const LOCK_PROBE_ACCOUNT = 'openhands-desktop-lock-probe';
+
+/** libsecret's words for a locked collection ("Cannot create an item in a locked collection"). */
+const LOCKED = /\blocked\b/i;
 
 export class KeytarSecretStore implements SecretStore {
   readonly storage = 'keychain' as const;
@@ -99,6 +112,9 @@ export class KeytarSecretStore implements SecretStore {
   async probe(): Promise<KeychainStatus> {
     try {
       await this.call('probe', (k) => k.getPassword(this.service, PROBE_ACCOUNT));
+      // A locked collection answers reads as if empty; only a write shows it.
+      if (await this.isLocked())
+        return new KeychainUnavailableError('locked', 'the keychain answers but is locked').toStatus();
       return { state: 'available' };
     } catch (error) {
       if (error instanceof KeychainUnavailableError) return error.toStatus();
@@ -120,6 +136,16 @@ export class KeytarSecretStore implements SecretStore {
 
   delete(account: string): Promise<boolean> {
     return this.call('delete', (k) => k.deletePassword(this.service, account));
+  }
+
+  async isLocked(): Promise<boolean> {
+    try {
+      await this.set(LOCK_PROBE_ACCOUNT, 'probe');
+      await this.delete(LOCK_PROBE_ACCOUNT);
+      return false;
+    } catch (error) {
+      return error instanceof KeychainUnavailableError && error.reason === 'locked';
+    }
   }
 
   /**
@@ -154,7 +180,8 @@ export class KeytarSecretStore implements SecretStore {
     const attempt = Promise.resolve()
       .then(() => run(keytar))
       .catch((error: unknown) => {
-        throw new KeychainUnavailableError('unreachable', `keychain ${operation} failed: ${describe(error)}`);
+        const detail = `keychain ${operation} failed: ${describe(error)}`;
+        throw new KeychainUnavailableError(LOCKED.test(describe(error)) ? 'locked' : 'unreachable', detail);
       })
       .finally(() => {
         if (timedOut) this.stuckCalls -= 1;
@@ -207,5 +234,9 @@ export class MemorySecretStore implements SecretStore {
 
   delete(account: string): Promise<boolean> {
     return Promise.resolve(this.secrets.delete(account));
+  }
+
+  isLocked(): Promise<boolean> {
+    return Promise.resolve(false);
   }
 }

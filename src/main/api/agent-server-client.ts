@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiError } from './errors';
+import { ApiError, serverReason } from './errors';
 import type { HttpClient, HttpRequest } from './http-client';
 import { buildUrl, v1Id } from './ids';
 import {
@@ -188,16 +188,47 @@ export class AgentServerClient {
   }
 
   /**
-   * Starts or continues the agent. 409 (already running) counts as done. Older servers (1.3.0) block until
-   * the run ends, so the timeout is long; the status arrives over the socket or the poller meanwhile.
+   * Starts or continues the agent. Older servers (1.3.0) block until the run ends, so the timeout is long;
+   * the status arrives over the socket or the poller meanwhile.
+   *
+   * A 409 does not always mean "already running": right after a pause the previous run is still finishing
+   * its step (tens of seconds with a real LLM) and refuses a new one although the status already reads
+   * paused, and a 409 with `retryable: true` means the conversation's credentials are still being
+   * activated. Only a 409 while the conversation reads `running` counts as done; any other 409 is thrown as
+   * a `conflict` for the caller to retry (the outbox does, with backoff and a bound), so a resume is never
+   * silently dropped.
    */
   async run(signal?: AbortSignal): Promise<void> {
-    try {
-      await this.call('POST', this.url(['run']), successSchema, { signal, timeoutMs: 30 * 60_000 });
-    } catch (error) {
-      if (error instanceof ApiError && error.kind === 'conflict') return;
-      throw error;
+    const url = this.url(['run']);
+    const res = await this.http.send({
+      method: 'POST',
+      url,
+      headers: { 'x-session-api-key': this.target.sessionApiKey },
+      idempotent: false,
+      acceptStatus: [409],
+      timeoutMs: 30 * 60_000,
+      ...(signal ? { signal } : {}),
+    });
+    if (res.status !== 409) {
+      if (!successSchema.safeParse(res.body).success)
+        throw new ApiError('invalid-response', `${new URL(url).host} sent a response this app cannot read.`, {
+          status: res.status,
+        });
+      return;
     }
+    // The server's words are shown to the user; our key never is, should the server echo it.
+    const reason = serverReason(res.body)?.split(this.target.sessionApiKey).join('***');
+    const body: unknown = res.body;
+    const retryable =
+      typeof body === 'object' && body !== null && (body as { retryable?: unknown }).retryable === true;
+    const conflict = (why: string): ApiError =>
+      new ApiError('conflict', `${why}${reason ? ` (${reason})` : ''}`, {
+        status: 409,
+        ...(reason ? { serverDetail: reason } : {}),
+      });
+    if (retryable) throw conflict('The agent server is still activating the credentials; resume waits.');
+    if ((await this.info(signal)).execution_status === 'running') return;
+    throw conflict('The agent is still finishing its previous step; resume waits.');
   }
 
   async respondToConfirmation(accept: boolean, reason?: string, signal?: AbortSignal): Promise<void> {

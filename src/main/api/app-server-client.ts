@@ -271,7 +271,7 @@ export class AppServerClient {
             accept: 'application/json',
           },
           body: JSON.stringify(AppServerClient.startBody(req)),
-          redirect: 'error',
+          redirect: 'manual',
           signal: controller.signal,
         },
       );
@@ -286,7 +286,10 @@ export class AppServerClient {
         const wait =
           response.status === 429 ? (retryAfterMs(response.headers, Date.now()) ?? 1000) : undefined;
         if (wait !== undefined) this.target.budget.blockFor(wait);
-        throw errorForStatus(response.status, body, this.server, wait);
+        throw errorForStatus(response.status, body, this.server, wait, {
+          location: response.headers.get('location'),
+          requestUrl: response.url || this.target.baseUrl,
+        });
       }
       let last: StartTask | undefined;
       await readJsonArrayStream(response.body, (element) => {

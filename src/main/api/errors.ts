@@ -56,13 +56,18 @@ export function serverReason(body: unknown): string | undefined {
   return undefined;
 }
 
-/** Maps an HTTP error status to the taxonomy; `server` names the server in messages ("localhost:3000"). */
+/**
+ * Maps an HTTP error status to the taxonomy; `server` names the server in messages ("localhost:3000").
+ * `location` is a redirect's Location header, resolved against `requestUrl`.
+ */
 export function errorForStatus(
   status: number,
   body: unknown,
   server: string,
   retryAfterMs: number | undefined,
+  redirect?: { location: string | null; requestUrl: string },
 ): ApiError {
+  if (status >= 300 && status < 400) return redirectError(status, server, redirect);
   const reason = serverReason(body);
   const details = {
     status,
@@ -94,5 +99,31 @@ export function errorForStatus(
     'invalid-response',
     `${server} answered with unexpected HTTP ${status}${why}.`,
     details,
+  );
+}
+
+/**
+ * A 3xx. Redirects are never followed: the key would go wherever the server (or a proxy in front of it) points,
+ * which the user never entered. The server answered, so this is not "offline"; what it sends is not usable.
+ */
+function redirectError(
+  status: number,
+  server: string,
+  redirect: { location: string | null; requestUrl: string } | undefined,
+): ApiError {
+  let target = '';
+  try {
+    if (redirect?.location) {
+      // Origin and path only: a query may carry a token of the login page it points at.
+      const url = new URL(redirect.location, redirect.requestUrl);
+      target = ` to ${url.origin}${url.pathname}`;
+    }
+  } catch {
+    // An unreadable Location: say only that it redirects.
+  }
+  return new ApiError(
+    'invalid-response',
+    `${server} redirects${target} (HTTP ${status}) instead of answering. If the server has moved, change its address in Servers; the app does not follow redirects, so the API key only goes to the address you entered.`,
+    { status },
   );
 }

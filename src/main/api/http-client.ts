@@ -166,7 +166,8 @@ export class HttpClient {
         headers,
         body: body ?? null,
         signal,
-        redirect: 'error',
+        // Not followed: a 3xx is answered with its own error below (errors.ts), never by sending the key on.
+        redirect: 'manual',
         ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
       });
     } catch (error) {
@@ -199,6 +200,7 @@ export class HttpClient {
       redact(parsed.value, secrets),
       server,
       status === 429 ? (wait ?? 1000) : wait,
+      { location: response.headers.get('location'), requestUrl: request.url },
     );
   }
 }

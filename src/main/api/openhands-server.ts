@@ -15,7 +15,8 @@ import {
 } from './file-transfer';
 import { type AgentEvent } from './schemas/agent-server';
 import type { BatchRow } from './schemas/lenient';
-import { AgentServerClient, type EventSearch, reachableConversationUrl } from './agent-server-client';
+import { checkedAgentUrl } from './agent-address';
+import { AgentServerClient, type EventSearch } from './agent-server-client';
 import { AppServerClient, type StartConversationRequest } from './app-server-client';
 import { ApiError } from './errors';
 import type { HttpClient } from './http-client';
@@ -180,12 +181,15 @@ export class OpenHandsServer {
       return { serverId: this.id, id, version: 'V0' };
     }
     const started = this.clock.now();
+    // A failed start keeps the step it stopped at (the bar does not fall back to 0).
+    let lastStep = 0;
     const report = (task: StartTask): void => {
       const index = (START_TASK_STATUSES as readonly string[]).indexOf(task.status);
+      if (task.status !== 'ERROR' && index >= 0) lastStep = index + 1;
       onProgress({
         taskId: task.id,
         status: task.status,
-        step: task.status === 'ERROR' || index < 0 ? 0 : index + 1,
+        step: lastStep,
         totalSteps: WALK_STEPS,
         detail: task.detail,
         elapsedMs: this.clock.now() - started,
@@ -258,15 +262,29 @@ export class OpenHandsServer {
 
   // ---- agent servers (V1) ----
 
-  private remember(row: AppConversation): AgentServerClient | undefined {
+  /**
+   * The agent client for a row, or why there is none: undefined (no running sandbox) or the ApiError of an
+   * invalid agent address (agent-address.ts), which is never kept, so nothing is sent there. Listings call
+   * this for every row and must not fail for one bad address; `agent` throws it for that conversation.
+   */
+  private remember(row: AppConversation): AgentServerClient | ApiError | undefined {
     const id = v1Id(row.id);
     if (!row.conversation_url || !row.session_api_key) {
       this.agents.delete(id);
       return undefined;
     }
+    let conversationUrl: string;
+    try {
+      conversationUrl = checkedAgentUrl(row.conversation_url, this.connection.baseUrl);
+    } catch (error) {
+      this.agents.delete(id);
+      if (!(error instanceof ApiError)) throw error;
+      this.logger.warn(`${this.app.server}: conversation ${id.slice(0, 8)}: ${error.message}`);
+      return error;
+    }
     const client = new AgentServerClient(this.http, {
       conversationId: id,
-      conversationUrl: reachableConversationUrl(row.conversation_url, this.connection.baseUrl),
+      conversationUrl,
       sessionApiKey: row.session_api_key,
     });
     this.agents.set(id, client);
@@ -283,6 +301,7 @@ export class OpenHandsServer {
     if (cached && !options.refresh) return cached;
     const row = await this.readConversation(id, options.signal);
     const client = this.remember(row);
+    if (client instanceof ApiError) throw client;
     if (!client)
       throw new ApiError(
         'sandbox-not-running',
@@ -377,6 +396,61 @@ export class OpenHandsServer {
   async resumeSandbox(ref: ConversationRef, signal?: AbortSignal): Promise<void> {
     if (ref.version === 'V0') return this.app.startLegacy(ref.id, signal);
     return this.app.resumeSandbox(await this.sandboxOf(ref.id, signal), signal);
+  }
+
+  /**
+   * Resumes a V1 conversation's sandbox (paused by the user, or by the server itself to make room: it keeps
+   * only a few running) and waits until its agent answers, so a message can be delivered to it. Polls the
+   * conversation's row, slowly (at most one app-server read every few seconds), for up to `timeoutMs`
+   * (default: as long as a start may take); `sandbox-not-running` when it does not come back in time.
+   */
+  async resumeSandboxAndWait(
+    ref: ConversationRef,
+    signal?: AbortSignal,
+    options: { timeoutMs?: number } = {},
+  ): Promise<AgentServerClient> {
+    const id = v1Id(ref.id);
+    const first = await this.readConversation(id, signal);
+    if (!first.sandbox_id)
+      throw new ApiError('sandbox-not-running', `The conversation ${id.slice(0, 8)} has no sandbox yet.`);
+    // A sandbox already starting comes up by itself; asking again would only cost a request.
+    if (first.sandbox_status !== 'RUNNING' && first.sandbox_status !== 'STARTING')
+      await this.app.resumeSandbox(first.sandbox_id, signal);
+    const waitMs = options.timeoutMs ?? this.options.startTimeoutMs ?? 10 * 60_000;
+    const deadline = this.clock.now() + waitMs;
+    let delayMs = 250;
+    for (;;) {
+      const row = await this.readConversation(id, signal);
+      const client = row.sandbox_status === 'RUNNING' ? this.remember(row) : undefined;
+      // An invalid agent address will not become valid by waiting.
+      if (client instanceof ApiError) throw client;
+      if (client) {
+        try {
+          await client.info(signal);
+          return client;
+        } catch (error) {
+          // The row says RUNNING a moment before the agent's port accepts connections.
+          if (!(error instanceof ApiError) || (error.kind !== 'offline' && error.kind !== 'timeout'))
+            throw error;
+        }
+      }
+      if (row.sandbox_status === 'ERROR' || row.sandbox_status === 'MISSING')
+        throw new ApiError(
+          'sandbox-not-running',
+          `The conversation's sandbox could not be resumed (${row.sandbox_status.toLowerCase()}).`,
+        );
+      if (this.clock.now() >= deadline)
+        throw new ApiError(
+          'sandbox-not-running',
+          `The conversation's sandbox did not come back within ${Math.max(1, Math.round(waitMs / 60_000))} min.`,
+        );
+      try {
+        await this.clock.sleep(delayMs, signal);
+      } catch {
+        throw new ApiError('aborted', 'The request was cancelled.');
+      }
+      delayMs = Math.min(3000, delayMs * 2);
+    }
   }
 
   private async sandboxOf(id: string, signal?: AbortSignal): Promise<string> {

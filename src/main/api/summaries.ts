@@ -1,5 +1,8 @@
+import { neutralizeBidi } from '../../shared/bidi';
 import type { ConversationSummary } from '../../shared/conversations';
 import type { AppConversation, LegacyConversation } from './schemas/app-server';
+
+// Titles are the server's (or the agent's) words: bidi controls in them are shown as markers (shared/bidi.ts).
 
 /** Renderer-facing view of a V1 conversation: no session key, no URL. */
 export function summarizeAppConversation(serverId: string, c: AppConversation): ConversationSummary {
@@ -7,7 +10,7 @@ export function summarizeAppConversation(serverId: string, c: AppConversation): 
     serverId,
     id: c.id,
     version: 'V1',
-    title: c.title ?? `Conversation ${c.id.slice(0, 8)}`,
+    title: neutralizeBidi(c.title ?? `Conversation ${c.id.slice(0, 8)}`),
     createdAt: c.created_at,
     updatedAt: c.updated_at,
     repository: c.selected_repository,
@@ -26,7 +29,7 @@ export function summarizeLegacyConversation(serverId: string, c: LegacyConversat
     serverId,
     id: c.conversation_id,
     version: c.conversation_version === 'V1' ? 'V1' : 'V0',
-    title: c.title,
+    title: neutralizeBidi(c.title),
     createdAt: c.created_at,
     updatedAt: c.last_updated_at ?? c.created_at,
     repository: c.selected_repository,

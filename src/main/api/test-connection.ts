@@ -4,7 +4,7 @@ import { label } from './http-client';
 import type { OpenHandsServer } from './openhands-server';
 import { serverKind } from '../../shared/servers';
 import { serverInfoSchema } from './schemas/agent-server';
-import { reachableConversationUrl } from './agent-server-client';
+import { checkedAgentUrl } from './agent-address';
 
 /** What "Test connection" found, in words a user can act on. */
 export interface ConnectionReport {
@@ -38,14 +38,57 @@ const AGENT_SERVER_SUMMARY = (host: string): string =>
   `${host} is a bare OpenHands agent server (openhands-agent-server), not an OpenHands app server or Cloud. This version of the app connects to app servers and Cloud only: use the app server's URL (self-hosted default: port 3000).`;
 
 /**
+ * The most a Test connection may take, retries included: well inside the page's own 30 s wait for any
+ * bridge call (BRIDGE_CALL_TIMEOUT_MS), so the user reads our answer, not "the app did not answer".
+ */
+export const TEST_CONNECTION_LIMIT_MS = 20_000;
+
+/** What a failure says, without the class name `String(error)` would put first ("TypeError: …"). */
+function problemOf(error: unknown): ApiErrorInfo {
+  if (isApiError(error)) return error.toInfo();
+  return { kind: 'offline', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Fills in a failed report and returns it. */
+function failed(report: ConnectionReport, error: unknown, summary: string): ConnectionReport {
+  report.problem = problemOf(error);
+  report.summary = summary;
+  return report;
+}
+
+/** An error's message for a summary sentence. */
+function messageOf(error: unknown): string {
+  return problemOf(error).message;
+}
+
+/**
  * Today's servers first (openhands-api.md §2, §3): one V1 search answers reachability, the key and V1 at
  * once. Only when there is no V1 API is the server asked the V0 way (`/api/options/config`, the V0 list), for
- * installs from before April 2026. A bare agent server is named as such.
+ * installs from before April 2026. A bare agent server is named as such. Bounded by `limitMs` in all.
  */
 export async function testConnection(
   server: OpenHandsServer,
   hasKey: boolean,
   signal?: AbortSignal,
+  limitMs = TEST_CONNECTION_LIMIT_MS,
+): Promise<ConnectionReport> {
+  const deadline = AbortSignal.timeout(limitMs);
+  const bounded = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  const report = await checkConnection(server, hasKey, bounded);
+  if (report.ok || !deadline.aborted || signal?.aborted) return report;
+  const host = label(server.connection.baseUrl);
+  const seconds = Math.round(limitMs / 1000);
+  return {
+    ...report,
+    summary: `${host} did not finish answering within ${seconds} s. It may be overloaded, or something between you and it holds requests open; check the URL and try again.`,
+    problem: { kind: 'timeout', message: `${host} did not answer within ${seconds} s.` },
+  };
+}
+
+async function checkConnection(
+  server: OpenHandsServer,
+  hasKey: boolean,
+  signal: AbortSignal,
 ): Promise<ConnectionReport> {
   const host = label(server.connection.baseUrl);
   const cloudHost = serverKind(server.connection.baseUrl) === 'cloud';
@@ -61,11 +104,7 @@ export async function testConnection(
     summary: '',
     problem: null,
   };
-  const fail = (error: unknown, summary: string): ConnectionReport => {
-    report.problem = isApiError(error) ? error.toInfo() : { kind: 'offline', message: String(error) };
-    report.summary = summary;
-    return report;
-  };
+  const fail = (error: unknown, summary: string): ConnectionReport => failed(report, error, summary);
   const notOpenHands = (error: unknown): ConnectionReport =>
     fail(error, `${host} answered, but it does not look like an OpenHands server.`);
 
@@ -81,6 +120,8 @@ export async function testConnection(
         `Could not reach ${host}: ${error.message} Check the URL and that the server is running.`,
       );
     if (error.kind === 'aborted') return fail(error, 'The check was cancelled.');
+    // Nothing was sent: the key could not be read on this computer.
+    if (error.kind === 'keychain') return fail(error, error.message);
     report.reachable = true;
     if (await isAgentServer(server.connection.baseUrl, signal))
       return fail(error, AGENT_SERVER_SUMMARY(host));
@@ -97,6 +138,9 @@ export async function testConnection(
         error,
         `${cloudHost ? 'OpenHands Cloud' : host} recognised the key but refused access (for Cloud: verify your email and accept the terms in the web app).`,
       );
+    // A redirect's own message says where to and what to do (errors.ts).
+    if (error.status !== undefined && error.status >= 300 && error.status < 400)
+      return fail(error, error.message);
     if (error.kind === 'invalid-response' || error.kind === 'not-found') return notOpenHands(error);
     return fail(error, `${host} answered with an error: ${error.message}`);
   }
@@ -115,10 +159,7 @@ export async function testConnection(
     report.v1Available = caps.v1;
     report.appMode = caps.appMode;
   } catch (error) {
-    return fail(
-      error,
-      `${host} is reachable but its capabilities could not be read: ${isApiError(error) ? error.message : String(error)}`,
-    );
+    return fail(error, `${host} is reachable but its capabilities could not be read: ${messageOf(error)}`);
   }
 
   if (report.v1Available) report.agentServerVersion = await agentVersion(server, signal);
@@ -141,11 +182,7 @@ async function legacyCheck(
   report: ConnectionReport,
   signal?: AbortSignal,
 ): Promise<ConnectionReport | null> {
-  const fail = (error: unknown, summary: string): ConnectionReport => {
-    report.problem = isApiError(error) ? error.toInfo() : { kind: 'offline', message: String(error) };
-    report.summary = summary;
-    return report;
-  };
+  const fail = (error: unknown, summary: string): ConnectionReport => failed(report, error, summary);
   try {
     const config = await server.app.legacyConfig(signal);
     report.appMode = config.APP_MODE;
@@ -167,10 +204,7 @@ async function legacyCheck(
       report.authenticated = false;
       return fail(error, keyRefused(report.appMode === 'saas', host, hasKey));
     }
-    return fail(
-      error,
-      `${host} is reachable but listing conversations failed: ${isApiError(error) ? error.message : String(error)}`,
-    );
+    return fail(error, `${host} is reachable but listing conversations failed: ${messageOf(error)}`);
   }
 }
 
@@ -202,9 +236,10 @@ async function agentVersion(server: OpenHandsServer, signal?: AbortSignal): Prom
     );
     const url = running?.exposed_urls?.find((u) => u.name === 'AGENT_SERVER')?.url;
     if (!url) return null;
-    const origin = new URL(reachableConversationUrl(url, server.connection.baseUrl)).origin;
+    // The same check as a conversation's agent (agent-address.ts): an invalid address throws, nothing is fetched.
+    const origin = new URL(checkedAgentUrl(url, server.connection.baseUrl)).origin;
     const res = await fetch(`${origin}/server_info`, {
-      signal: signal ?? AbortSignal.timeout(5000),
+      signal: withLimit(signal, 5000),
       redirect: 'error',
     });
     const info = serverInfoSchema.safeParse(await res.json());
@@ -217,7 +252,7 @@ async function agentVersion(server: OpenHandsServer, signal?: AbortSignal): Prom
 async function isAgentServer(baseUrl: string, signal?: AbortSignal): Promise<boolean> {
   try {
     const res = await fetch(new URL('/server_info', baseUrl), {
-      signal: signal ?? AbortSignal.timeout(5000),
+      signal: withLimit(signal, 5000),
       redirect: 'error',
     });
     const body = (await res.json()) as { title?: unknown };
@@ -225,4 +260,10 @@ async function isAgentServer(baseUrl: string, signal?: AbortSignal): Promise<boo
   } catch {
     return false;
   }
+}
+
+/** The caller's signal, and at most `ms` more. */
+function withLimit(signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const own = AbortSignal.timeout(ms);
+  return signal ? AbortSignal.any([signal, own]) : own;
 }

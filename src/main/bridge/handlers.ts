@@ -60,7 +60,17 @@ export function createBridgeHandlers(
   }
   return {
     app: {
-      info: () => Promise.resolve(info),
+      // The data folder's state as found at start: a page shows the read-only (or disk-full) banner from it.
+      info: () =>
+        Promise.resolve({
+          ...info,
+          storage: services.storageProblem
+            ? {
+                kind: services.storageProblem.kind === 'disk-full' ? 'disk-full' : 'read-only',
+                message: services.storageProblem.message,
+              }
+            : null,
+        }),
     },
     servers: {
       list: () => Promise.resolve(accounts.list()),

@@ -17,6 +17,7 @@ import { conversationKey, type StatusChangeSet, type TrackedConversation } from 
 import { type Clock, systemClock } from '../clock';
 import { consoleLogger, type Logger } from '../logger';
 import { writeTextAtomic } from '../storage/atomic-json';
+import { asStorageError } from '../storage/storage-errors';
 import {
   CACHE_FORMAT_VERSION,
   type CachedCapabilities,
@@ -265,7 +266,9 @@ export class LocalCache {
   /** Cache I/O runs one step at a time, in order; a failed step is logged and the next one runs. */
   private enqueue(step: () => Promise<void>): Promise<void> {
     const run = this.flushing.then(step).catch((error: unknown) => {
-      this.logger.warn(`cache: a write failed (${describe(error)}); it is retried with the next change`);
+      // Disk full or read-only said as such (storage-errors.ts), not as a bare errno.
+      const reported = asStorageError(error, this.dir);
+      this.logger.warn(`cache: a write failed (${describe(reported)}); it is retried with the next change`);
     });
     this.flushing = run;
     return run;

@@ -852,7 +852,12 @@ function asApiError(error: unknown): ApiError {
 
 /** Stops waiting for `promise` when `signal` aborts (the work itself may go on and is ignored). */
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new ApiError('aborted', 'The stream was closed.'));
+  if (signal.aborted) {
+    // Nobody waits for the work any more: its own failure (it is usually cancelled by the same signal)
+    // must not become an unhandled rejection, which would end the main process.
+    promise.catch(() => undefined);
+    return Promise.reject(new ApiError('aborted', 'The stream was closed.'));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(new ApiError('aborted', 'The stream was closed.'));
     signal.addEventListener('abort', onAbort, { once: true });

@@ -1,3 +1,4 @@
+import { NO_ANSWER_KINDS } from '../../shared/api-errors';
 import type { ConversationSummary } from '../../shared/conversations';
 import {
   conversationKey,
@@ -24,6 +25,11 @@ export interface StatusPollerOptions {
   slowMs?: number;
   /** A failing server is retried with exponential backoff up to this. */
   maxBackoffMs?: number;
+  /**
+   * …but one that does not answer at all (offline, timeout, 5xx) at most this far apart (default 10 s):
+   * each retry is one request, and a server that is back is seen back within this.
+   */
+  offlineMaxBackoffMs?: number;
   /** How often the newest page of each server is read to find conversations created elsewhere. */
   discoverMs?: number;
   /** The most conversations discovered per server at start (pages of 100). */
@@ -84,6 +90,7 @@ export class StatusPoller {
   private fastMs: number;
   private slowMs: number;
   private readonly maxBackoffMs: number;
+  private readonly offlineMaxBackoffMs: number;
   private discoverMs: number;
   private readonly customDiscovery: boolean;
   private readonly maxDiscovered: number;
@@ -99,6 +106,7 @@ export class StatusPoller {
     this.fastMs = options.fastMs ?? 3000;
     this.slowMs = options.slowMs ?? 60_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
+    this.offlineMaxBackoffMs = Math.min(this.maxBackoffMs, options.offlineMaxBackoffMs ?? 10_000);
     this.discoverMs = options.discoverMs ?? this.slowMs;
     this.customDiscovery = options.discoverMs !== undefined;
     this.maxDiscovered = options.maxDiscovered ?? 10_000;
@@ -232,6 +240,17 @@ export class StatusPoller {
    * Something just changed this conversation (an action of ours reached the server): read it on the very next
    * tick, which runs now. An unknown one (a conversation we just created) is found by reading the newest page.
    */
+  /**
+   * Something else heard from the server (the outbox): if its polls were backing off after failures, the
+   * next tick reads it.
+   */
+  retryNow(serverId: string): void {
+    const state = this.servers.get(serverId);
+    if (!state || state.failures === 0) return;
+    state.nextAllowedAt = 0;
+    if (this.running && !this.suspended) this.schedule(0);
+  }
+
   touch(ref: { serverId: string; id: string }): void {
     const key = conversationKey(ref);
     if (this.conversations.has(key)) this.lastPolled.set(key, 0);
@@ -305,7 +324,9 @@ export class StatusPoller {
       // The next attempt reads the newest page even when nothing is due, so it doubles as a probe.
       state.lastDiscovery = -Infinity;
       state.failures++;
-      const backoff = Math.min(this.maxBackoffMs, this.fastMs * 2 ** state.failures);
+      const silent = isApiError(error) && NO_ANSWER_KINDS.includes(error.kind);
+      const cap = silent ? this.offlineMaxBackoffMs : this.maxBackoffMs;
+      const backoff = Math.min(cap, this.fastMs * 2 ** state.failures);
       state.nextAllowedAt = this.clock.now() + backoff / 2 + (this.random() * backoff) / 2;
       const kind = isApiError(error) ? error.kind : 'error';
       if (state.failures <= 3 || state.failures % 10 === 0)
@@ -327,7 +348,9 @@ export class StatusPoller {
     const found: TrackedConversation[] = [];
     let pageId: string | undefined;
     const full = !state.discoveredAll;
-    const pages = full ? Math.ceil(this.maxDiscovered / 100) : 1;
+    // Lists come newest-created first. After the first full listing, later ones page on until they reach a
+    // conversation already known: however many were created elsewhere meanwhile, all of them are found.
+    const pages = Math.ceil(this.maxDiscovered / 100);
     let complete = false;
     for (let i = 0; i < pages; i++) {
       const page = await server.listConversations({ limit: 100, ...(pageId ? { pageId } : {}) });
@@ -336,6 +359,7 @@ export class StatusPoller {
         complete = true;
         break;
       }
+      if (!full && page.items.some((c) => this.conversations.has(conversationKey(c)))) break;
       pageId = page.nextPageId;
     }
     state.discoveredAll = true;

@@ -203,7 +203,10 @@ export class StreamManager {
   olderThan(ref: ConversationRef, cursor: EventCursor | null, limit: number): Promise<OlderPage> {
     if (ref.version !== 'V1')
       return Promise.reject(new ApiError('bad-request', 'Event paging needs the V1 API.'));
-    const streamed = this.stream(ref);
+    // A stream that stopped for good (closed, or the conversation is gone) has no agent to ask any more:
+    // reading through it only says "closed". The direct path gets the server's own answer.
+    const open = this.stream(ref);
+    const streamed = open && open.state !== 'stopped' ? open : undefined;
     const resolve = this.options.resolverFor(ref);
     const fromAgent: EventPageSource = streamed
       ? (search) => streamed.searchEvents(search)

@@ -1,6 +1,7 @@
 // Agent events (V1) and legacy events (V0) → the timeline's plain items (src/shared/timeline.ts). Events
 // that are bookkeeping (system prompt, state updates, condensation) are left out; kinds this build does not
 // know still show, by name, so a newer server never makes the timeline go blank.
+import { neutralizeBidi } from '../../shared/bidi';
 import { mergeGrouped, TIMELINE_TEXT_MAX, type TimelineItem, type TimelineKind } from '../../shared/timeline';
 
 type Loose = Record<string, unknown>;
@@ -38,10 +39,11 @@ function contentText(content: unknown): string {
     .join('\n');
 }
 
+/** Cut first, then neutralised: a bidi marker is never split, and the limit counts the server's characters. */
 function cut(text: string): { text: string; truncated: boolean } {
   return text.length > TIMELINE_TEXT_MAX
-    ? { text: text.slice(0, TIMELINE_TEXT_MAX), truncated: true }
-    : { text, truncated: false };
+    ? { text: neutralizeBidi(text.slice(0, TIMELINE_TEXT_MAX)), truncated: true }
+    : { text: neutralizeBidi(text), truncated: false };
 }
 
 function item(
@@ -62,9 +64,9 @@ function item(
     kind,
     source: base.source,
     timestamp: base.timestamp,
-    title: (fields.title ?? '').slice(0, 200),
+    title: neutralizeBidi((fields.title ?? '').slice(0, 200)),
     ...cut(fields.text ?? ''),
-    thought: fields.thought ? fields.thought.slice(0, TIMELINE_TEXT_MAX) : null,
+    thought: fields.thought ? neutralizeBidi(fields.thought.slice(0, TIMELINE_TEXT_MAX)) : null,
     actionId: fields.actionId ?? null,
     risk: fields.risk ?? null,
     ...(fields.group ? { group: fields.group, updatedAt: base.timestamp } : {}),

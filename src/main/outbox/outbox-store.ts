@@ -11,6 +11,13 @@
 //
 // A bad record followed by good ones is not a torn tail but corruption: the file is set aside as
 // `<file>.corrupt-<timestamp>`, the good records are kept, and the problem is reported.
+//
+// A full disk or read-only folder never makes opening fail, and never costs a record: the journal is only
+// rewritten at open when it needs repair (a torn tail, corruption) or compaction, and a rewrite that cannot
+// be done leaves the file exactly as it was. The repair is then retried before the next append (appending
+// after a torn tail would glue the new record to it), and every write that fails says "disk full" or
+// "read-only" (compose.ts injects storage-errors.ts's mapping, as the outbox injects its validator), not a
+// bare errno.
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -45,6 +52,11 @@ export interface OpenedOutboxStore {
   problem: OutboxStoreProblem | null;
   /** A torn last record was dropped (normal after a crash mid-write). */
   droppedTornTail: boolean;
+  /**
+   * The journal could not be repaired or compacted (disk full, read-only folder): it was left as it was,
+   * every item is loaded, and writes are tried again (and fail with this kind of error) until it can be.
+   */
+  writeProblem: Error | null;
 }
 
 export interface OutboxStoreOptions {
@@ -53,6 +65,11 @@ export interface OutboxStoreOptions {
   /** Compact when the journal holds more than this many records beyond the live ones (default 200). */
   compactSlack?: number;
   now?: () => Date;
+  /**
+   * What a failed write is reported as (compose.ts passes `asStorageError`: disk full / read-only as the
+   * user should read them). Injected so the journal stays free of the app's error types. Default: as is.
+   */
+  writeError?: (error: unknown, dir: string) => unknown;
 }
 
 export function encodeRecord(record: JournalRecord): string {
@@ -121,17 +138,21 @@ export function parseJournal(
 export class OutboxStore {
   private readonly live = new Map<string, StoredOutboxItem>();
   private handle: FileHandle | undefined;
-  private pending: { line: string; done: () => void; fail: (e: unknown) => void }[] = [];
+  private pending: { line: string; done: () => void; fail: (e: unknown) => void; undo: () => void }[] = [];
   private flushing: Promise<void> | undefined;
   private records = 0;
   private closed = false;
   private readonly slack: number;
+  /** Start-up repair that could not be done yet (disk full, read-only): done before the next append. */
+  private pendingRepair: (() => Promise<void>) | undefined;
+  private readonly writeError: (error: unknown, dir: string) => unknown;
 
   private constructor(
     readonly file: string,
     options: OutboxStoreOptions,
   ) {
     this.slack = options.compactSlack ?? 200;
+    this.writeError = options.writeError ?? ((error) => error);
   }
 
   /** Loads (repairing and compacting) the journal at `file`, creating it when missing. */
@@ -146,22 +167,52 @@ export class OutboxStore {
       if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) throw error;
     }
     const parsed = parseJournal(text, options.validate);
-    let problem: OutboxStoreProblem | null = null;
-    if (parsed.bad.length > 0) {
-      const movedTo = await moveAside(target, (options.now ?? (() => new Date()))());
-      const first = parsed.bad[0];
-      problem = {
-        movedTo,
-        droppedRecords: parsed.bad.length,
-        error: `${path.basename(target)} had ${parsed.bad.length} unreadable record(s)${
-          first ? ` (first at line ${first.line}: ${first.why})` : ''
-        }; the readable ones were kept.`,
-      };
-    }
     const items = [...parsed.items.values()].sort((a, b) => a.seq - b.seq);
     for (const item of items) store.live.set(item.id, item);
-    await store.compact();
-    return { store, items, problem, droppedTornTail: parsed.tornTail };
+    store.records = parsed.records;
+    let problem: OutboxStoreProblem | null = null;
+    const corrupt = parsed.bad.length > 0;
+    const first = parsed.bad[0];
+    const describe = `${path.basename(target)} had ${parsed.bad.length} unreadable record(s)${
+      first ? ` (first at line ${first.line}: ${first.why})` : ''
+    }; the readable ones were kept.`;
+    let movedTo: string | undefined;
+    // What the file needs before anything is appended to it; kept for later when it cannot be done now.
+    const repair = async (): Promise<void> => {
+      if (corrupt && movedTo === undefined)
+        movedTo = await moveAside(target, (options.now ?? (() => new Date()))());
+      try {
+        await store.compact();
+      } catch (error) {
+        // The damaged copy goes back where it was: the journal is never left missing.
+        if (corrupt && movedTo !== undefined) {
+          await rename(movedTo, target).catch(() => undefined);
+          movedTo = undefined;
+        }
+        throw error;
+      }
+    };
+    const needsRewrite = corrupt || parsed.tornTail || parsed.records > store.live.size + store.slack;
+    let writeProblem: Error | null = null;
+    if (needsRewrite) {
+      try {
+        await repair();
+      } catch (error) {
+        const reported = store.writeError(error, path.dirname(target));
+        writeProblem = reported instanceof Error ? reported : new Error(String(reported));
+        store.pendingRepair = repair;
+      }
+    }
+    if (corrupt)
+      problem = {
+        movedTo: movedTo ?? target,
+        droppedRecords: parsed.bad.length,
+        error:
+          movedTo !== undefined
+            ? describe
+            : `${describe} It could not be set aside yet (${writeProblem?.message ?? 'unknown'}).`,
+      };
+    return { store, items, problem, droppedTornTail: parsed.tornTail, writeProblem };
   }
 
   get size(): number {
@@ -170,14 +221,23 @@ export class OutboxStore {
 
   /** Records the item (new or changed). Resolves once it is on disk (fsynced). */
   put(item: StoredOutboxItem): Promise<void> {
+    const before = this.live.get(item.id);
     this.live.set(item.id, item);
-    return this.append({ op: 'put', item });
+    // Not on disk, so not live: a later compaction must not write what its caller was told failed.
+    return this.append({ op: 'put', item }, () => {
+      if (this.live.get(item.id) !== item) return;
+      if (before) this.live.set(item.id, before);
+      else this.live.delete(item.id);
+    });
   }
 
   /** Forgets the item. Resolves once that is on disk. */
   remove(id: string): Promise<void> {
-    if (!this.live.delete(id)) return Promise.resolve();
-    return this.append({ op: 'del', id });
+    const before = this.live.get(id);
+    if (!before || !this.live.delete(id)) return Promise.resolve();
+    return this.append({ op: 'del', id }, () => {
+      if (!this.live.has(id)) this.live.set(id, before);
+    });
   }
 
   async close(): Promise<void> {
@@ -187,11 +247,15 @@ export class OutboxStore {
     this.handle = undefined;
   }
 
-  private append(record: JournalRecord): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('The outbox store is closed.'));
+  /** `undo` puts the live set back as it was, run (synchronously) when the record could not be written. */
+  private append(record: JournalRecord, undo: () => void): Promise<void> {
+    if (this.closed) {
+      undo();
+      return Promise.reject(new Error('The outbox store is closed.'));
+    }
     const line = encodeRecord(record);
     return new Promise((done, fail) => {
-      this.pending.push({ line, done, fail });
+      this.pending.push({ line, done, fail, undo });
       // `flushing` is cleared synchronously when the loop ends, so an append is never left unflushed.
       this.flushing ??= this.flushLoop();
     });
@@ -207,13 +271,23 @@ export class OutboxStore {
       const batch = this.pending;
       this.pending = [];
       try {
+        if (this.pendingRepair) {
+          await this.pendingRepair();
+          this.pendingRepair = undefined;
+        }
         const handle = this.handle ?? (this.handle = await open(this.file, 'a', 0o600));
         await handle.write(batch.map((p) => p.line).join(''));
         await handle.datasync();
         this.records += batch.length;
         for (const p of batch) p.done();
       } catch (error) {
-        for (const p of batch) p.fail(error);
+        // A failed write may have left part of a line: the journal is rewritten from the live set (which
+        // no longer holds what failed) before the next append, so nothing is glued to that fragment.
+        this.pendingRepair ??= () => this.compact();
+        const reported = this.writeError(error, path.dirname(this.file));
+        // Undone newest first, so an item put twice in one batch ends as it was before the batch.
+        for (const p of [...batch].reverse()) p.undo();
+        for (const p of batch) p.fail(reported);
         continue;
       }
       if (this.records > this.live.size + this.slack) {

@@ -4,15 +4,22 @@
 // - Lanes: one FIFO lane per conversation (a create has its own lane); lanes run in parallel up to a global
 //   cap. A lane whose head failed waits for the user (Retry / Cancel): later messages never overtake it.
 // - Retries only what is safe: network errors, timeouts, 5xx and 429 (capped exponential backoff + jitter,
-//   at least Retry-After). 400/401/403/404/409 fail at once with the server's reason.
+//   at least Retry-After), and a resume the agent server refused while its last run was still finishing.
+//   400/401/403/404/409 otherwise fail at once with the server's reason. The backoff grows with every
+//   failed try of the item, whatever kind (a reconciliation read included), so no retry spins.
 // - Unknown outcome: a send (or create) whose request may have reached the server and got no answer becomes
-//   `uncertain`. A V1 send is reconciled by searching the conversation's user messages for its text before
-//   any resend (at most once); where the server gives no way to check (V0, creates) the user decides.
+//   `uncertain`. Before a V1 send first leaves, the outbox counts the conversation's user messages with its
+//   exact text; an uncertain one counts again: more than before → delivered, else it is sent again. The
+//   text alone proves nothing (a second "continue" would be taken for the first). Where the server gives no
+//   way to check (V0, creates) the user decides.
+// - Paused sandbox: a V1 send to a conversation whose sandbox is paused (by the user, or by the server to
+//   make room) resumes it first, says so in the item (`phase: resuming-sandbox`), then delivers.
 // - Before each attempt of a send or create the item is persisted as `sending`, so after a crash mid-request
 //   it comes back `uncertain`, never silently resent.
-// - Offline: a network failure marks the server offline; its lanes wait while one probe retries with
-//   backoff (or at once on SystemEvents `online`). When it answers, its lanes drain, no faster than the
-//   concurrency cap and the client's request budget allow.
+// - Offline: a refused connection, or two connection failures (resets, timeouts) in a row with no answer
+//   between, marks the server offline; its lanes wait while one probe retries with growing backoff (or at
+//   once on SystemEvents `online`), so an outage costs a bounded trickle of requests however much is
+//   queued. When it answers, its lanes drain, no faster than the concurrency cap and the request budget.
 import { ProgressReporter, type ProgressSnapshot } from '../uploads/progress';
 import { randomUUID } from 'node:crypto';
 import type { ConversationRef, StartProgress } from '../../shared/conversations';
@@ -55,6 +62,12 @@ export interface OutboxOptions {
   /** Backoff between retries: base doubles per attempt up to max (defaults 1 s and 60 s). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /**
+   * When the status poller hears from a server thought offline, its probe is brought forward, but never
+   * to less than this after the last one (default 15 s): where reads answer and writes do not, the nudges
+   * must not become a storm of probes.
+   */
+  nudgeGapMs?: number;
   /** 5xx answers are retried this many times in all before the item fails (default 8). */
   maxServerErrorAttempts?: number;
   /**
@@ -78,6 +91,10 @@ interface Entry {
   progress: ProgressSnapshot | null;
   /** A create's start task as last reported. */
   start: StartProgress | null;
+  /** Failed tries since it was queued or last retried by the user: the exponent of its backoff. */
+  failures: number;
+  /** Set while its conversation's sandbox is being resumed for it. */
+  phase: 'resuming-sandbox' | null;
 }
 
 interface ServerState {
@@ -85,6 +102,8 @@ interface ServerState {
   failures: number;
   probeAt: number;
   probing: boolean;
+  /** When its last probe started: nudges keep their distance from it. */
+  lastProbeAt: number;
 }
 
 const CONTROL_KINDS = new Set<OutboxAction['kind']>([
@@ -110,6 +129,9 @@ const NOT_SENT_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
+
+/** Failures worth trying again: nothing says the request itself was wrong. */
+const TRANSIENT_KINDS = new Set(['offline', 'timeout', 'server-error', 'rate-limited', 'keychain']);
 
 /** The zod check of an item read back from the journal. */
 export const validateItem: ItemValidator = (value) => {
@@ -194,6 +216,8 @@ export class Outbox {
         waiting: null,
         progress: null,
         start: null,
+        failures: 0,
+        phase: null,
       });
       this.seq = Math.max(this.seq, item.seq + 1);
     }
@@ -265,6 +289,8 @@ export class Outbox {
         waiting: null,
         progress: null,
         start: null,
+        failures: 0,
+        phase: null,
       });
       return { ...view, state: 'cancelled', canRetry: false, canCancel: false };
     }
@@ -309,6 +335,8 @@ export class Outbox {
       waiting: null,
       progress: null,
       start: null,
+      failures: 0,
+      phase: null,
     };
     this.entries.set(entry.item.id, entry);
     try {
@@ -333,6 +361,7 @@ export class Outbox {
     const state = entry.item.state === 'uncertain' && this.canReconcile(entry.item) ? 'uncertain' : 'queued';
     entry.item = { ...entry.item, state, nextAttemptAt: this.clock.now(), error: null };
     entry.waiting = null;
+    entry.failures = 0;
     // "Retry" also means "try the server now" if it was thought offline.
     const server = this.servers.get(serverIdOf(entry.item.action));
     if (server?.offline) server.probeAt = this.clock.now();
@@ -382,10 +411,22 @@ export class Outbox {
   private serverState(serverId: string): ServerState {
     let s = this.servers.get(serverId);
     if (!s) {
-      s = { offline: false, failures: 0, probeAt: 0, probing: false };
+      s = { offline: false, failures: 0, probeAt: 0, probing: false, lastProbeAt: -Infinity };
       this.servers.set(serverId, s);
     }
     return s;
+  }
+
+  /**
+   * Something else heard from the server (the status poller): if it was thought offline, probe it soon
+   * rather than at the end of its backoff. The probe, not this, decides that it is back.
+   */
+  serverAnswered(serverId: string): void {
+    const s = this.servers.get(serverId);
+    if (!s?.offline || this.closed) return;
+    const earliest = s.lastProbeAt + (this.options.nudgeGapMs ?? 15_000);
+    s.probeAt = Math.min(s.probeAt, Math.max(this.clock.now(), earliest));
+    this.pump();
   }
 
   private wakeOfflineServers(): void {
@@ -406,7 +447,11 @@ export class Outbox {
     }
     let running = [...this.entries.values()].filter((e) => e.active).length;
     let wakeAt = Infinity;
-    for (const head of [...heads.values()].sort((a, b) => a.item.seq - b.item.seq)) {
+    // Due first, then FIFO: while a server is offline its probe rotates over the lanes (a lane whose probe
+    // just failed is due last), so one dead conversation cannot hold the others back.
+    const order = (a: Entry, b: Entry): number =>
+      a.item.nextAttemptAt - b.item.nextAttemptAt || a.item.seq - b.item.seq;
+    for (const head of [...heads.values()].sort(order)) {
       if (running >= this.concurrency) break;
       if (head.active) continue;
       const { state } = head.item;
@@ -423,7 +468,10 @@ export class Outbox {
         wakeAt = Math.min(wakeAt, head.item.nextAttemptAt);
         continue;
       }
-      if (server.offline) server.probing = true;
+      if (server.offline) {
+        server.probing = true;
+        server.lastProbeAt = now;
+      }
       running += 1;
       this.start(head, server);
     }
@@ -469,17 +517,35 @@ export class Outbox {
     if (entry.item.state === 'uncertain') {
       let delivered: boolean;
       try {
-        delivered = await this.reconcile(server, entry.item);
+        delivered = await this.reconcile(server, entry, signal);
       } catch (error) {
         if (this.closed) return;
         return this.retryLater(entry, error, 'uncertain');
       }
-      this.markOnline(serverIdOf(action));
+      // A read that answered does not end an outage: while writes are cut off (reset connections), waking
+      // every waiting lane on each answered check would make a burst per probe. Only a delivery does.
       if (delivered) {
+        this.markOnline(serverIdOf(action));
         this.logger.info(`outbox: ${entry.item.id} was delivered before its answer was lost; not resent`);
         return this.finish(entry, undefined);
       }
       this.logger.info(`outbox: ${entry.item.id} never arrived; sending it again`);
+    }
+
+    let priorMatches = entry.item.priorMatches;
+    if (action.kind === 'send' && action.ref.version === 'V1' && priorMatches == null) {
+      // What the server holds before this message first leaves: the yardstick if its answer is lost.
+      try {
+        priorMatches = await this.withSandbox(entry, server, action.ref, signal, () =>
+          this.countMatches(server, action.ref, action.text, signal),
+        );
+      } catch (error) {
+        if (this.closed) return;
+        // Only a read failed: nothing was sent, so the item is simply tried again later.
+        if (error instanceof ApiError && TRANSIENT_KINDS.has(error.kind))
+          return this.retryLater(entry, error, 'queued');
+        return this.fail(entry, 'failed', error);
+      }
     }
 
     const now = this.clock.now();
@@ -488,6 +554,7 @@ export class Outbox {
       state: 'sending',
       attempts: entry.item.attempts + 1,
       firstSentAt: entry.item.firstSentAt ?? now,
+      ...(priorMatches != null ? { priorMatches } : {}),
     };
     entry.waiting = null;
     // Persisted before the request leaves, so a crash now comes back as "uncertain", not as a resend.
@@ -525,7 +592,80 @@ export class Outbox {
     await this.finish(entry, result);
   }
 
-  private async reconcile(server: OpenHandsServer, item: StoredOutboxItem): Promise<boolean> {
+  /**
+   * Runs `fn` against a V1 conversation's agent; if its sandbox is not running (paused by the user, or by
+   * the server to make room), resumes it, shows that on the item meanwhile, and runs `fn` again. Only for
+   * reads: `fn` must not have changed anything when it failed.
+   */
+  private async withSandbox<T>(
+    entry: Entry,
+    server: OpenHandsServer,
+    ref: ConversationRef,
+    signal: AbortSignal,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.kind !== 'sandbox-not-running' || ref.version !== 'V1')
+        throw error;
+    }
+    this.logger.info(`outbox: ${entry.item.id} resumes its conversation's sandbox first`);
+    entry.phase = 'resuming-sandbox';
+    this.emit(entry);
+    try {
+      await server.resumeSandboxAndWait(ref, signal);
+    } finally {
+      entry.phase = null;
+    }
+    return fn();
+  }
+
+  /** How many of the conversation's user messages have exactly `text` (the body filter is a substring match). */
+  private async countMatches(
+    server: OpenHandsServer,
+    ref: ConversationRef,
+    text: string,
+    signal: AbortSignal,
+  ): Promise<number> {
+    const seen = new Set<string>();
+    let pageId: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const res = await server.events(
+        ref,
+        { kind: 'MessageEvent', source: 'user', body: text, limit: 100, ...(pageId ? { pageId } : {}) },
+        signal,
+      );
+      for (const e of res.items)
+        if ('kind' in e && typeof e.kind === 'string' && messageTextOf(e as AgentEvent) === text)
+          seen.add(String(e.id));
+      // The cursor is inclusive: an id already counted is not counted twice.
+      if (!res.nextPageId || res.nextPageId === pageId) break;
+      pageId = res.nextPageId;
+    }
+    return seen.size;
+  }
+
+  /** Whether an uncertain send reached the server: more messages with its text than before it first left. */
+  private async reconcile(server: OpenHandsServer, entry: Entry, signal: AbortSignal): Promise<boolean> {
+    const { item } = entry;
+    if (item.action.kind !== 'send') return false;
+    const { text, ref } = item.action;
+    if (item.priorMatches != null) {
+      const now = await this.withSandbox(entry, server, ref, signal, () =>
+        this.countMatches(server, ref, text, signal),
+      );
+      return now > item.priorMatches;
+    }
+    return this.reconcileByText(server, item);
+  }
+
+  /**
+   * For items from journals written before the count was kept: any user message with the text since
+   * shortly before the first attempt. Event timestamps are the server's local time without an offset (§4.2),
+   * hence the wide margin.
+   */
+  private async reconcileByText(server: OpenHandsServer, item: StoredOutboxItem): Promise<boolean> {
     if (item.action.kind !== 'send') return false;
     const { text, ref } = item.action;
     const since = naiveTimestamp(
@@ -561,6 +701,9 @@ export class Outbox {
         // Only uploads are aborted in flight (cancel): the item goes.
         return this.drop(entry, 'cancelled');
       case 'rate-limited':
+      case 'keychain':
+        // Nothing left (a locked keychain fails before the request): tried again, with backoff, until
+        // the keychain is unlocked.
         return this.retryLater(entry, error, 'queued');
       case 'offline':
       case 'timeout': {
@@ -568,7 +711,7 @@ export class Outbox {
         if (notSent || isIdempotent(kind)) return this.retryLater(entry, error, 'queued');
         // The request may have reached the server.
         return kind === 'send' && this.canReconcile(entry.item)
-          ? this.retryLater(entry, error, 'uncertain', 0)
+          ? this.retryLater(entry, error, 'uncertain')
           : this.fail(
               entry,
               'uncertain',
@@ -586,6 +729,16 @@ export class Outbox {
         return this.retryLater(entry, error, 'queued');
       case 'conflict':
         if (kind === 'create') return this.fail(entry, 'at-limit', error);
+        // The agent refused to run while its last run was still finishing its step, or while credentials
+        // are being activated (AgentServerClient.run): resumed again later, visibly, up to a bound.
+        if (kind === 'resume-agent' && entry.item.attempts < (this.options.maxServerErrorAttempts ?? 8))
+          return this.retryLater(entry, error, 'queued');
+        return this.fail(entry, 'failed', error);
+      case 'sandbox-not-running':
+        // The sandbox went away between the count and the send (the route lookup failed, or the request
+        // may have been cut off): checked against the count before anything is sent again.
+        if (kind === 'send' && this.canReconcile(entry.item))
+          return this.retryLater(entry, error, 'uncertain');
         return this.fail(entry, 'failed', error);
       case 'not-found':
       case 'bad-request':
@@ -606,33 +759,32 @@ export class Outbox {
     return delay / 2 + (this.random() * delay) / 2;
   }
 
-  private async retryLater(
-    entry: Entry,
-    error: unknown,
-    state: 'queued' | 'uncertain',
-    delayOverride?: number,
-  ): Promise<void> {
+  private async retryLater(entry: Entry, error: unknown, state: 'queued' | 'uncertain'): Promise<void> {
     const info = toInfo(error);
     const serverId = serverIdOf(entry.item.action);
     const now = this.clock.now();
-    let delay = delayOverride ?? this.backoff(entry.item.attempts);
+    entry.failures += 1;
+    let delay = this.backoff(entry.failures);
     if (info.retryAfterMs !== undefined) delay = Math.max(delay, info.retryAfterMs);
-    // Only a refused connection or an unknown host says the server is down; a reset (often a stale
-    // keep-alive socket) or a timeout is retried on the item's own backoff.
-    if (
-      info.kind === 'offline' &&
-      NOT_SENT_CODES.has(errorCode(error instanceof ApiError ? error.details.cause : error) ?? '')
-    ) {
+    entry.waiting = 'retry';
+    if (info.kind === 'offline' || info.kind === 'timeout') {
       const s = this.serverState(serverId);
-      if (!s.offline) this.logger.warn(`outbox: server ${serverId} unreachable; its queue waits`);
-      this.options.onServerResult?.(serverId, error);
-      s.offline = true;
       s.failures += 1;
-      s.probeAt = now + this.backoff(s.failures);
-      entry.waiting = 'offline';
-      delay = Math.max(delay, s.probeAt - now);
-    } else {
-      entry.waiting = 'retry';
+      // A refused connection or an unknown host says the server is down at once. One reset (often a stale
+      // keep-alive socket) or timeout is retried on the item's own backoff; a second with no answer from
+      // the server in between means an outage: its lanes wait behind one probe, so the request volume
+      // stays bounded however many items are queued.
+      const refused = NOT_SENT_CODES.has(
+        errorCode(error instanceof ApiError ? error.details.cause : error) ?? '',
+      );
+      if (refused || s.failures >= 2) {
+        if (!s.offline) this.logger.warn(`outbox: server ${serverId} unreachable; its queue waits`);
+        this.options.onServerResult?.(serverId, error);
+        s.offline = true;
+        s.probeAt = Math.max(s.probeAt, now + this.backoff(s.failures + 1));
+        entry.waiting = 'offline';
+        delay = Math.max(delay, s.probeAt - now);
+      }
     }
     entry.item = { ...entry.item, state, error: info, nextAttemptAt: now + delay };
     await this.store.put(entry.item);
@@ -652,6 +804,8 @@ export class Outbox {
     for (const e of this.entries.values())
       if (e.waiting === 'offline' && serverIdOf(e.item.action) === serverId) {
         e.waiting = null;
+        // Their waits grew with the server's outage, not with anything wrong with them.
+        e.failures = 0;
         e.item.nextAttemptAt = Math.min(e.item.nextAttemptAt, now);
       }
   }
@@ -734,6 +888,7 @@ export class Outbox {
               detail: entry.start.detail,
             }
           : null,
+      phase: settled ? null : entry.phase,
       created: created ? { serverId: created.serverId, id: created.id, version: created.version } : null,
       canRetry: state === 'failed' || state === 'uncertain' || state === 'at-limit',
       canCancel: !settled && (state !== 'sending' || action.kind === 'upload'),

@@ -3,9 +3,7 @@
 import type { ServerHealth } from '../../shared/server-health';
 import { type Clock, systemClock } from '../clock';
 import { ApiError } from '../api/errors';
-
-/** These say nothing answered us; anything else (401, 404, 429 …) is an answer, so the server is up. */
-const UNREACHABLE = new Set(['offline', 'timeout', 'server-error']);
+import { LOCAL_ERROR_KINDS, NO_ANSWER_KINDS } from '../../shared/api-errors';
 
 export class ServerHealthTracker {
   private readonly health = new Map<string, ServerHealth>();
@@ -43,11 +41,14 @@ export class ServerHealthTracker {
         : error
           ? { kind: 'offline' as const, message: error instanceof Error ? error.message : 'Unreachable.' }
           : null;
-    const reachable = !info || !UNREACHABLE.has(info.kind);
+    // Anything but no answer (401, 404, 429 …) is an answer, so the server is up.
+    const reachable = !info || !NO_ANSWER_KINDS.includes(info.kind);
+    // A problem on this computer (a locked keychain, say) sent nothing: the server's state is as it was.
+    const local = info !== null && LOCAL_ERROR_KINDS.includes(info.kind);
     const next: ServerHealth = {
       serverId,
-      state: reachable ? 'online' : 'offline',
-      lastOkAt: reachable ? this.clock.now() : (previous?.lastOkAt ?? null),
+      state: local ? (previous?.state ?? 'unknown') : reachable ? 'online' : 'offline',
+      lastOkAt: local || !reachable ? (previous?.lastOkAt ?? null) : this.clock.now(),
       problem: info
         ? {
             kind: info.kind,

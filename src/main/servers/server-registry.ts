@@ -1,4 +1,5 @@
 import type { AccountService } from '../accounts/account-service';
+import { KeychainUnavailableError } from '../accounts/secret-store';
 import { ApiError } from '../api/errors';
 import { HttpClient, label } from '../api/http-client';
 import { OpenHandsServer, type OpenHandsServerOptions } from '../api/openhands-server';
@@ -78,13 +79,27 @@ export class ServerRegistry {
     return testConnection(server, key !== undefined, signal);
   }
 
+  /**
+   * The key for a request. A keychain that cannot give it (locked, not answering) fails the request before
+   * it leaves, as an ApiError the outbox waits out and the UI shows, never a request without its key.
+   */
+  private async keyOf(serverId: string): Promise<string | undefined> {
+    try {
+      return (await this.accounts.getApiKey(serverId)) ?? undefined;
+    } catch (error) {
+      if (error instanceof KeychainUnavailableError)
+        throw new ApiError('keychain', error.message, { cause: error });
+      throw error;
+    }
+  }
+
   private client(serverId: string, baseUrl: string, orgId: () => string | null): OpenHandsServer {
     return new OpenHandsServer(
       this.http,
       {
         id: serverId,
         baseUrl,
-        apiKey: async () => (await this.accounts.getApiKey(serverId)) ?? undefined,
+        apiKey: () => this.keyOf(serverId),
         orgId,
       },
       this.options,

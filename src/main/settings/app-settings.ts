@@ -10,6 +10,7 @@ import {
 import type { ConversationRef } from '../../shared/conversations';
 import { consoleLogger, type Logger } from '../logger';
 import { readJsonFile, writeJsonAtomic } from '../storage/atomic-json';
+import { asStorageError } from '../storage/storage-errors';
 
 export const SETTINGS_FILE = 'settings.json';
 export { type AppSettings, appSettingsSchema, DEFAULT_APP_SETTINGS };
@@ -74,7 +75,12 @@ export class AppSettingsStore {
   private apply(patch: AppSettingsPatch | Pick<AppSettings, 'lastOpenConversation'>): Promise<AppSettings> {
     const run = this.queue.then(async () => {
       const next = appSettingsSchema.parse({ ...this.current, ...patch, version: 1 });
-      await writeJsonAtomic(this.filePath, next);
+      try {
+        await writeJsonAtomic(this.filePath, next);
+      } catch (error) {
+        // A full disk or a read-only folder says so in words (storage-errors.ts); the held settings stay.
+        throw asStorageError(error, path.dirname(this.filePath));
+      }
       this.current = next;
       for (const listener of this.listeners) listener(next);
       return next;

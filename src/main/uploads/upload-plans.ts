@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { ConversationRef } from '../../shared/conversations';
 import { ApiError } from '../api/errors';
 import { DEFAULT_TARGET_DIR, planUpload, type UploadPlan } from './upload-plan';
@@ -19,6 +20,15 @@ export interface UploadPlanHooks {
   started?: (held: Held, items: readonly { itemId: string; localPath: string }[]) => void;
 }
 
+export interface UploadPlansOptions {
+  /**
+   * Browser mode: plans are made only from files a page streamed into this staging folder (upload-staging.ts),
+   * never from paths a caller names. Whatever reaches `uploads:plan` there (anything holding the bridge socket)
+   * is refused before a path is looked at.
+   */
+  stagedRoot?: string;
+}
+
 /**
  * Plans made from a drop, held until the user starts them (after a confirmation when the drop is large).
  * Only planned files can be started: the page refers to a plan by id, never to paths.
@@ -31,6 +41,7 @@ export class UploadPlans {
     private readonly ttlMs = 30 * 60_000,
     private readonly maxPlans = 20,
     private readonly hooks: UploadPlanHooks = {},
+    private readonly options: UploadPlansOptions = {},
   ) {}
 
   async make(
@@ -39,6 +50,7 @@ export class UploadPlans {
     targetDir?: string,
     stageId?: string,
   ): Promise<{ planId: string } & Held> {
+    this.refuseUnstaged(paths, stageId);
     this.prune();
     const dir = targetDir ?? DEFAULT_TARGET_DIR;
     const plan = await planUpload(paths, { targetDir: dir });
@@ -69,6 +81,17 @@ export class UploadPlans {
   /** Tells the hooks which outbox items a taken plan became. */
   started(held: Held, items: readonly { itemId: string; localPath: string }[]): void {
     this.hooks.started?.(held, items);
+  }
+
+  private refuseUnstaged(paths: readonly string[], stageId: string | undefined): void {
+    const root = this.options.stagedRoot;
+    if (root === undefined) return;
+    const inside = (p: string): boolean => path.resolve(p).startsWith(path.resolve(root) + path.sep);
+    if (stageId === undefined || !paths.every(inside))
+      throw new ApiError(
+        'forbidden',
+        'In browser mode, only files the page itself sends can be uploaded: drop or pick them in the page.',
+      );
   }
 
   private prune(): void {

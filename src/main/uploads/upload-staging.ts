@@ -17,15 +17,39 @@ import { sanitizeSegment } from './upload-plan';
 const MAX_DEPTH = 32;
 /** One stage holds at most this many files (a plan walks them all). */
 const MAX_FILES_PER_STAGE = 10_000;
-/** Stages never planned are dropped after this long (the page went away mid-drop). */
-const OPEN_STAGE_TTL_MS = 30 * 60_000;
-const MAX_OPEN_STAGES = 20;
+/**
+ * An open stage with no file arriving and nothing received for this long was abandoned (the page went away
+ * mid-drop, or a client opened stages and never used them): it is dropped and its slot is free again. A live
+ * page sends its files back to back, so a stage between two files is idle for milliseconds only, and a file
+ * still streaming keeps its stage however long it takes.
+ */
+export const OPEN_STAGE_IDLE_MS = 2 * 60_000;
+/** At the limit, a new drop may take over the slot of a stage idle at least this long (nothing streaming). */
+export const RECLAIM_IDLE_MS = 15_000;
+export const MAX_OPEN_STAGES = 20;
+/**
+ * All staged files together (every stage, open, planned or still uploading) stay under this: it bounds what
+ * a page, or anything holding the token, can put on the local disk. One file at the per-file cap fits.
+ */
+export const MAX_TOTAL_STAGED_BYTES = 2 * MAX_STAGED_FILE_BYTES;
+
+/**
+ * The HTTP status web-server.ts answers when staging space is used up (507 Insufficient Storage): the page
+ * then fails the whole drop with this message, where a refused single file (400/409) is only skipped.
+ */
+export const QUOTA_STATUS = 507;
 
 interface Stage {
   dir: string;
   state: 'open' | 'planned' | 'started';
   files: number;
-  createdAt: number;
+  /** When a file last started or finished arriving (or the stage was made). */
+  lastActivity: number;
+  /** Files being streamed in right now: such a stage is never abandoned. */
+  inFlight: number;
+  /** Bytes this stage holds on disk, and per staged file (so a settled upload gives its bytes back). */
+  bytes: number;
+  sizes: Map<string, number>;
   /** Outbox items still uploading a file of this stage → that file. */
   pending: Map<string, string>;
 }
@@ -47,14 +71,31 @@ export function stagedSegments(name: string): string[] {
   return segments.map((s) => sanitizeSegment(s));
 }
 
-/** Counts bytes through and fails the stream once more than `max` have passed. */
-function capped(max: number, counted: (n: number) => void): Transform {
+/** 400, not 413: the page skips that one file (src/renderer/web-bridge.ts) and stages the rest. */
+function tooLarge(): ApiError {
+  return new ApiError('bad-request', 'The file is larger than the staging limit.');
+}
+
+function quotaExceeded(): ApiError {
+  return new ApiError(
+    'conflict',
+    'There is no more room for staged uploads: wait for the current uploads to finish, or upload fewer files at once.',
+    { status: QUOTA_STATUS },
+  );
+}
+
+/**
+ * Counts bytes through and fails the stream once more than `max` have passed, or when `more(n)` (told of
+ * each chunk's size before it is written) refuses it.
+ */
+function capped(max: number, more: (n: number) => ApiError | undefined): Transform {
   let total = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       total += chunk.length;
-      counted(total);
-      if (total > max) done(new ApiError('bad-request', 'The file is larger than the staging limit.'));
+      if (total > max) return done(tooLarge());
+      const refused = more(chunk.length);
+      if (refused) done(refused);
       else done(null, chunk);
     },
   });
@@ -64,18 +105,21 @@ export class UploadStaging {
   private readonly stages = new Map<string, Stage>();
   /** Outbox item id → its stage. */
   private readonly items = new Map<string, string>();
+  /** Bytes of every stage together (written so far, files still arriving included). */
+  private stagedBytes = 0;
 
   private constructor(
     readonly root: string,
     private readonly logger: Logger,
     private readonly now: () => number,
     readonly maxFileBytes: number,
+    readonly maxTotalBytes: number,
   ) {}
 
   /** Empties (or makes) the staging folder. */
   static async open(
     root: string,
-    options: { logger: Logger; now?: () => number; maxFileBytes?: number },
+    options: { logger: Logger; now?: () => number; maxFileBytes?: number; maxTotalBytes?: number },
   ): Promise<UploadStaging> {
     await rm(root, { recursive: true, force: true });
     await mkdir(root, { recursive: true });
@@ -84,21 +128,41 @@ export class UploadStaging {
       options.logger,
       options.now ?? Date.now,
       options.maxFileBytes ?? MAX_STAGED_FILE_BYTES,
+      options.maxTotalBytes ?? MAX_TOTAL_STAGED_BYTES,
     );
   }
 
-  /** A new, empty stage; its id is what the page sends with the next files. */
+  /** Bytes all stages hold now. */
+  get totalBytes(): number {
+    return this.stagedBytes;
+  }
+
+  /**
+   * A new, empty stage; its id is what the page sends with the next files. At the limit of open stages, the
+   * one idle longest (nothing streaming, idle ≥ RECLAIM_IDLE_MS) is dropped to make room.
+   */
   create(): string {
     this.prune();
-    const open = [...this.stages.values()].filter((s) => s.state === 'open').length;
-    if (open >= MAX_OPEN_STAGES)
-      throw new ApiError('rate-limited', 'Too many uploads are being prepared at once; try again shortly.');
+    const open = [...this.stages.entries()].filter(([, s]) => s.state === 'open');
+    if (open.length >= MAX_OPEN_STAGES) {
+      const now = this.now();
+      const idle = open
+        .filter(([, s]) => s.inFlight === 0 && now - s.lastActivity >= RECLAIM_IDLE_MS)
+        .sort(([, a], [, b]) => a.lastActivity - b.lastActivity)[0];
+      if (!idle)
+        throw new ApiError('rate-limited', 'Too many uploads are being prepared at once; try again shortly.');
+      this.logger.info('uploads: an abandoned staged upload was dropped to make room for a new one');
+      this.discard(idle[0]);
+    }
     const id = randomUUID();
     this.stages.set(id, {
       dir: path.join(this.root, id),
       state: 'open',
       files: 0,
-      createdAt: this.now(),
+      lastActivity: this.now(),
+      inFlight: 0,
+      bytes: 0,
+      sizes: new Map(),
       pending: new Map(),
     });
     return id;
@@ -110,7 +174,8 @@ export class UploadStaging {
 
   /**
    * Streams one file into an open stage (backpressure through `pipeline`, never buffered whole). A file larger
-   * than the cap is cut off and removed; a name already staged is refused (`conflict`).
+   * than the cap is cut off and removed (400); a name already staged, or one inside or around a staged file,
+   * is refused (`conflict`, 409); past the total quota the file is cut off and the stage dropped (507).
    */
   async receive(
     stageId: string,
@@ -122,31 +187,67 @@ export class UploadStaging {
     if (!stage || stage.state !== 'open')
       throw new ApiError('not-found', 'That upload is no longer being prepared; drop the files again.');
     const segments = stagedSegments(name);
-    if (declaredBytes !== undefined && declaredBytes > this.maxFileBytes)
-      throw new ApiError('bad-request', 'The file is larger than the staging limit.');
+    if (declaredBytes !== undefined && declaredBytes > this.maxFileBytes) throw tooLarge();
+    if (declaredBytes !== undefined && this.stagedBytes + declaredBytes > this.maxTotalBytes) {
+      this.discard(stageId);
+      throw quotaExceeded();
+    }
     if (stage.files >= MAX_FILES_PER_STAGE) throw new ApiError('bad-request', 'Too many files in one drop.');
     const target = path.join(stage.dir, ...segments);
     // Belt and braces: the segments were checked, the joined path must still be inside the stage.
     if (!target.startsWith(stage.dir + path.sep))
       throw new ApiError('bad-request', 'A staged file must stay inside its folder.');
+    const shown = segments.join('/');
     stage.files += 1;
-    await mkdir(path.dirname(target), { recursive: true });
+    stage.inFlight += 1;
+    stage.lastActivity = this.now();
     let bytes = 0;
+    let overQuota = false;
     try {
-      // `wx`: a second file under the same name never overwrites the first.
+      // A folder part that is already a staged file (`a`, then `a/b`): EEXIST or ENOTDIR from mkdir.
+      await mkdir(path.dirname(target), { recursive: true }).catch((error: unknown) => {
+        throw folderConflict(error, shown) ?? error;
+      });
+      const out = createWriteStream(target, { flags: 'wx' });
+      // `wx`: a second file under the same name (or a staged folder's name) never overwrites the first.
       await pipeline(
         body,
-        capped(this.maxFileBytes, (n) => (bytes = n)),
-        createWriteStream(target, { flags: 'wx' }),
+        capped(this.maxFileBytes, (n) => {
+          if (!this.live(stageId, stage))
+            return new ApiError(
+              'not-found',
+              'That upload is no longer being prepared; drop the files again.',
+            );
+          if (this.stagedBytes + n > this.maxTotalBytes) {
+            overQuota = true;
+            return quotaExceeded();
+          }
+          bytes += n;
+          stage.bytes += n;
+          this.stagedBytes += n;
+          return undefined;
+        }),
+        out,
       );
     } catch (error) {
       stage.files -= 1;
-      if ((error as { code?: string }).code === 'EEXIST')
-        throw new ApiError('conflict', `${segments.join('/')} was already staged.`);
-      await unlink(target).catch(() => undefined);
-      throw error;
+      // A stage dropped meanwhile already gave back all its bytes.
+      if (this.live(stageId, stage)) {
+        stage.bytes -= bytes;
+        this.stagedBytes -= bytes;
+      }
+      const conflict = nameConflict(error, shown);
+      // The partial file is removed, never the staged file (or folder) a conflicting name points at.
+      if (!conflict && !stage.sizes.has(target)) await unlink(target).catch(() => undefined);
+      // Past the quota this drop cannot be completed: its other files give their room back at once.
+      if (overQuota) this.discard(stageId);
+      throw conflict ?? error;
+    } finally {
+      stage.inFlight -= 1;
+      stage.lastActivity = this.now();
     }
-    return { name: segments.join('/'), bytes };
+    stage.sizes.set(target, bytes);
+    return { name: shown, bytes };
   }
 
   /** Closes a stage to new files; the paths to plan are its top-level entries. */
@@ -182,8 +283,12 @@ export class UploadStaging {
     const file = stage?.pending.get(item.id);
     if (!stage || file === undefined) return;
     stage.pending.delete(item.id);
-    if (stage.pending.size === 0) this.discard(stageId);
-    else void unlink(file).catch(() => undefined);
+    if (stage.pending.size === 0) return this.discard(stageId);
+    const size = stage.sizes.get(file) ?? 0;
+    stage.sizes.delete(file);
+    stage.bytes -= size;
+    this.stagedBytes -= size;
+    void unlink(file).catch(() => undefined);
   }
 
   /** Drops a stage and its files (a plan discarded, or the last upload settled). */
@@ -191,15 +296,48 @@ export class UploadStaging {
     const stage = this.stages.get(stageId);
     if (!stage) return;
     this.stages.delete(stageId);
+    this.stagedBytes -= stage.bytes;
+    stage.bytes = 0;
     for (const itemId of stage.pending.keys()) this.items.delete(itemId);
     rm(stage.dir, { recursive: true, force: true }).catch((error: unknown) =>
       this.logger.warn(`uploads: could not remove a staging folder: ${(error as Error).message}`),
     );
   }
 
+  private live(stageId: string, stage: Stage): boolean {
+    return this.stages.get(stageId) === stage;
+  }
+
+  /** Drops abandoned open stages (see OPEN_STAGE_IDLE_MS). */
   private prune(): void {
     const now = this.now();
     for (const [id, stage] of this.stages)
-      if (stage.state === 'open' && now - stage.createdAt > OPEN_STAGE_TTL_MS) this.discard(id);
+      if (stage.state === 'open' && stage.inFlight === 0 && now - stage.lastActivity > OPEN_STAGE_IDLE_MS)
+        this.discard(id);
   }
+}
+
+function errorCode(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
+/** The file's own name is taken (by a staged file, or a staged folder: EEXIST/EISDIR), as a 409. */
+function nameConflict(error: unknown, shown: string): ApiError | undefined {
+  const code = errorCode(error);
+  if (code === 'EEXIST' || code === 'EISDIR')
+    return new ApiError('conflict', `${shown} was already staged.`, { status: 409 });
+  return undefined;
+}
+
+/** A part of the file's folder is a staged file (`a`, then `a/b`), as a 409 rather than a 500. */
+function folderConflict(error: unknown, shown: string): ApiError | undefined {
+  const code = errorCode(error);
+  if (code !== 'EEXIST' && code !== 'ENOTDIR') return undefined;
+  return new ApiError(
+    'conflict',
+    `${shown} cannot be staged: a part of its folder is already a staged file.`,
+    {
+      status: 409,
+    },
+  );
 }

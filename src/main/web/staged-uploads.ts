@@ -37,20 +37,32 @@ export async function createStagedUploads(options: {
   outbox: Pick<Outbox, 'onChange'>;
   logger: Logger;
   maxFileBytes?: number;
+  maxTotalBytes?: number;
+  /** For tests: the clock abandoned stages are judged by. */
+  now?: () => number;
 }): Promise<StagedUploads> {
   const { logger } = options;
   const staging = await UploadStaging.open(path.join(options.dataDir, 'upload-staging'), {
     logger,
     ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
+    ...(options.maxTotalBytes !== undefined ? { maxTotalBytes: options.maxTotalBytes } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
-  const plans = new UploadPlans(undefined, undefined, undefined, {
-    discarded: (held) => {
-      if (held.stageId !== undefined) staging.discard(held.stageId);
+  const plans = new UploadPlans(
+    undefined,
+    undefined,
+    undefined,
+    {
+      discarded: (held) => {
+        if (held.stageId !== undefined) staging.discard(held.stageId);
+      },
+      started: (held, items) => {
+        if (held.stageId !== undefined) staging.adopt(held.stageId, items);
+      },
     },
-    started: (held, items) => {
-      if (held.stageId !== undefined) staging.adopt(held.stageId, items);
-    },
-  });
+    // Shared with the contract's `uploads:plan` handler: in browser mode it refuses raw paths (docs/security.md).
+    { stagedRoot: staging.root },
+  );
   const off = options.outbox.onChange((item) => staging.settle(item));
 
   return {

@@ -10,6 +10,7 @@ import { createBridgeHandlers } from '../bridge/handlers';
 import { createMainServices, type MainServices } from '../compose';
 import { consoleLogger, type Logger } from '../logger';
 import { SystemEventEmitter } from '../system-events';
+import { keepRunningOnUnhandledRejection } from '../unhandled-rejections';
 import { resolveUserDataDir } from '../user-data-dir';
 import { PLAN_STAGED_CHANNEL } from '../../shared/bridge/staged-uploads';
 import { createStagedUploads } from './staged-uploads';
@@ -137,6 +138,8 @@ export async function startWebMain(options: WebMainOptions): Promise<RunningWebM
 
 /** The CLI: start, print the line, close cleanly on SIGINT/SIGTERM. */
 export async function webMain(appRoot: string): Promise<void> {
+  // Before anything starts: a missed `.catch` is logged, and the page keeps its server (see the module).
+  keepRunningOnUnhandledRejection(consoleLogger);
   const running = await startWebMain({ argv: process.argv.slice(2), env: process.env, appRoot });
   if (!running) {
     process.exitCode = 1;

@@ -12,6 +12,7 @@
 // - The WebSocket also requires an Origin equal to the page's own origin (cross-site pages cannot open it).
 // - `POST /uploads/stage` (browser-mode uploads, staged-uploads.ts) requires the same Host, the token and that
 //   same Origin; anything else is refused with 403 before a byte of the body is stored.
+// - `uploads:plan` (paths on disk) is refused on the socket: a page names no file, it streams it.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -28,6 +29,8 @@ import type { Logger } from '../logger';
 export const BRIDGE_PATH = '/bridge';
 /** Largest frame the socket accepts (a bridge call is small; uploads never travel through it). */
 export const MAX_FRAME_BYTES = 1024 * 1024;
+/** Contract channels that name files on disk: never answered for a socket (see `answer`). */
+const PATH_CHANNELS: ReadonlySet<string> = new Set(['uploads:plan']);
 
 /** The same policy as the `<meta>` in src/renderer/index.html, also sent as a header. */
 export const CONTENT_SECURITY_POLICY =
@@ -190,26 +193,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     try {
       json(res, 200, await options.stageUpload(req, stageId, name));
     } catch (error) {
-      const status = !isApiError(error)
-        ? 500
-        : error.kind === 'not-found'
-          ? 404
-          : error.kind === 'conflict'
-            ? 409
-            : error.kind === 'rate-limited'
-              ? 429
-              : error.kind === 'bad-request'
-                ? 400
-                : 500;
+      const status = stagingStatus(error);
       if (status === 500)
         logger.error(`web: staging failed: ${error instanceof Error ? error.message : String(error)}`);
       const message = status === 500 ? 'The file could not be stored.' : (error as Error).message;
+      // 507 gets its own code, so a client can tell "no room left" from a conflict over one name.
+      const code = status === 507 ? 'quota-exceeded' : isApiError(error) ? error.kind : 'internal';
       if (!res.headersSent) {
         if (!req.complete) {
           res.setHeader('Connection', 'close');
           res.once('finish', () => req.destroy());
         }
-        json(res, status, { error: { code: isApiError(error) ? error.kind : 'internal', message } });
+        json(res, status, { error: { code, message } });
       }
     }
   };
@@ -293,6 +288,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         error: { code: 'bad-frame', message: 'A frame is { id, channel, input }.' },
       });
     const { id, channel, input } = frame.data;
+    // `uploads:plan` takes paths on disk: only the Electron preload may call it, with paths it took from files
+    // the user dropped or picked. A page here streams its files instead (`uploads:planStaged`), so whatever
+    // names a path over this socket is refused before dispatch (the plans behind it refuse raw paths too).
+    if (PATH_CHANNELS.has(channel))
+      return send(ws, {
+        id,
+        result: {
+          ok: false,
+          error: {
+            code: 'forbidden',
+            message: 'In browser mode, only files the page itself sends can be uploaded.',
+          },
+        },
+      });
     try {
       send(ws, { id, result: await dispatch(channel, input) });
     } catch (error) {
@@ -330,6 +339,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         server.close(() => resolve());
       }),
   };
+}
+
+/** The status for a failed staging: the one staging chose (409 name conflict, 507 no room), else by kind. */
+function stagingStatus(error: unknown): number {
+  if (!isApiError(error)) return 500;
+  if (error.status !== undefined && error.status >= 400 && error.status < 600) return error.status;
+  const byKind: Partial<Record<string, number>> = {
+    'not-found': 404,
+    conflict: 409,
+    'rate-limited': 429,
+    'bad-request': 400,
+  };
+  return byKind[error.kind] ?? 500;
 }
 
 function rawText(data: RawData): string {

@@ -18,7 +18,9 @@ export function OutboxItemRow({ item, showDetail = true }: { item: OutboxItemVie
   const kind = t(`outbox.kind${cap(item.kind)}` as MessageKey);
   const state = t(`outbox.state${cap(item.state)}` as MessageKey);
   const label = item.kind === 'upload' ? uploadName(item) : kind;
+  // Resuming a paused sandbox can take a minute: say why nothing seems to happen.
   const reason =
+    (item.phase === 'resuming-sandbox' ? t('outbox.resumingSandbox') : null) ??
     item.error?.message ??
     (item.waiting === 'offline'
       ? t('outbox.waitingOffline')

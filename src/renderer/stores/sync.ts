@@ -2,6 +2,8 @@
 // loading, so nothing that changes in between is lost (stores merge by key).
 import { conversationKey } from '../../shared/live';
 import { bridge } from '../bridge';
+import { useAppStore } from './app-store';
+import { useConnectionStore } from './connection-store';
 import { useConversationsStore } from './conversations-store';
 import { useOutboxStore } from './outbox-store';
 import { useServersStore } from './servers-store';
@@ -28,12 +30,25 @@ export function startSync(): () => void {
       ui.openConversation(request.to === 'conversation' ? conversationKey(request.ref) : null);
     }),
   ];
+  const settingsLoaded = loadAll();
+  offs.push(restoreLastOpen(settingsLoaded));
+  // Browser mode: events sent while the page was cut off from main are gone; read everything again.
+  offs.push(
+    useConnectionStore.subscribe((now, before) => {
+      if (now.reconnects > before.reconnects) void loadAll();
+    }),
+  );
+  return () => offs.forEach((off) => off());
+}
+
+/** Main's whole state, read afresh; resolves when the settings are in. */
+function loadAll(): Promise<void> {
   const settingsLoaded = useSettingsStore.getState().load();
+  void useAppStore.getState().load();
   void useServersStore.getState().load();
   void useConversationsStore.getState().load();
   void useOutboxStore.getState().load();
-  offs.push(restoreLastOpen(settingsLoaded));
-  return () => offs.forEach((off) => off());
+  return settingsLoaded;
 }
 
 /**

@@ -10,6 +10,12 @@ export const INVOKE_METHODS = {
   uploads: ['plan', 'start'],
 } as const;
 
+/**
+ * How long browser mode's page waits for main to answer a call before it gives up (web-bridge.ts); work
+ * behind one call (Test connection) is bounded well inside it.
+ */
+export const BRIDGE_CALL_TIMEOUT_MS = 30_000;
+
 /** Events main pushes to the renderer; the bridge exposes them as `on<Name>(listener) → unsubscribe`. */
 export const EVENT_NAMES = [
   'statusChanges',

@@ -7,7 +7,12 @@ import { type ConversationRef, conversationRefSchema } from '../conversations';
 import { OUTBOX_STATES, outboxActionSchema, type OutboxItemView } from '../outbox';
 import { EXECUTION_STATUSES, LEGACY_CONVERSATION_STATUSES, SANDBOX_STATUSES } from '../openhands-enums';
 import { serverHealthSchema } from '../server-health';
-import { serverInputSchema, serverUpdateSchema, serverViewSchema } from '../servers';
+import {
+  KEYCHAIN_UNAVAILABLE_REASONS,
+  serverInputSchema,
+  serverUpdateSchema,
+  serverViewSchema,
+} from '../servers';
 import { appSettingsPatchSchema, appSettingsSchema } from '../settings-schema';
 import { TIMELINE_LIVE_STATES, timelineItemSchema, timelineUpdateSchema } from '../timeline';
 import { DISPLAY_STATUSES } from '../status';
@@ -42,7 +47,7 @@ const keychainStatusSchema = z.union([
   z.object({ state: z.literal('available') }),
   z.object({
     state: z.literal('unavailable'),
-    reason: z.enum(['module-missing', 'unreachable', 'timeout']),
+    reason: z.enum(KEYCHAIN_UNAVAILABLE_REASONS),
     message: z.string(),
     detail: z.string(),
   }),
@@ -129,7 +134,13 @@ export const INVOKE_SCHEMAS = {
   app: {
     info: {
       input: z.undefined(),
-      output: z.object({ name: z.string(), version: z.string(), platform: z.string() }),
+      output: z.object({
+        name: z.string(),
+        version: z.string(),
+        platform: z.string(),
+        /** The data folder could not be written at start: the app runs read-only (or the disk is full). */
+        storage: z.object({ kind: z.enum(['disk-full', 'read-only']), message: z.string() }).nullable(),
+      }),
     },
   },
   servers: {

@@ -48,6 +48,8 @@ export interface FakeBridge {
   answer(method: string, handler: (input: unknown) => Answer | Promise<Answer>): void;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   callsTo(method: string): unknown[];
+  /** The methods (`'servers.list'`) the fake answers without a test's `answer`. */
+  answered: string[];
 }
 
 export function ok(data: unknown): Answer {
@@ -73,7 +75,7 @@ export function createFakeBridge(initial: Partial<FakeState> = {}): FakeBridge {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   const defaults: Record<string, (input: unknown) => Answer> = {
-    'app.info': () => ok({ name: 'OpenHands Desktop', version: '0.0.0', platform: 'linux' }),
+    'app.info': () => ok({ name: 'OpenHands Desktop', version: '0.0.0', platform: 'linux', storage: null }),
     'servers.list': () => ok(state.servers),
     'servers.health': () => ok(state.health),
     'servers.keychainStatus': () => ok({ state: 'available' }),
@@ -130,5 +132,6 @@ export function createFakeBridge(initial: Partial<FakeState> = {}): FakeBridge {
       for (const listener of listeners.get(event) ?? []) listener(payload);
     },
     callsTo: (method) => calls.filter((c) => c.method === method).map((c) => c.input),
+    answered: Object.keys(defaults),
   };
 }

@@ -3,6 +3,8 @@
 import { cleanup, render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { afterEach } from 'vitest';
+import { useAppStore } from '../../../src/renderer/stores/app-store';
+import { useConnectionStore } from '../../../src/renderer/stores/connection-store';
 import { useConversationsStore } from '../../../src/renderer/stores/conversations-store';
 import { useOutboxStore } from '../../../src/renderer/stores/outbox-store';
 import { useServersStore } from '../../../src/renderer/stores/servers-store';
@@ -17,6 +19,8 @@ interface ResettableStore {
   setState: (state: never, replace: true) => void;
 }
 const stores: ResettableStore[] = [
+  useAppStore,
+  useConnectionStore,
   useConversationsStore,
   useOutboxStore,
   useServersStore,

@@ -55,6 +55,7 @@ export const conversation = {
   hintEnter: 'Enter to send, Shift+Enter for a new line',
   hintMod: '{mod}+Enter to send, Enter for a new line',
   sendFailed: 'Could not queue the message: {message}',
+  sandboxPausedNote: 'The sandbox is paused: it will be resumed to deliver this.',
   queuedActions: 'Queued actions',
   uploadFiles: 'Upload files',
   dropFiles: 'Drop files to upload to the workspace',

@@ -12,7 +12,6 @@ export const conversations = {
   untitled: 'Untitled conversation',
   select: 'Select {title}',
   starting: 'Starting…',
-  startFailed: 'Could not start',
   noServers: 'Add a server to see its conversations',
   setUpServer: 'Set up a server',
   noConversations: 'No conversations yet.',

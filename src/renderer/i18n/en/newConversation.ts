@@ -39,5 +39,5 @@ export const newConversation = {
   stepSETTING_UP_SKILLS: 'Setting up skills',
   stepSTARTING_CONVERSATION: 'Starting the conversation',
   stepREADY: 'Ready',
-  stepERROR: 'Failed',
+  stepERROR: 'Error',
 };

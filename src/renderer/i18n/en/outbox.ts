@@ -19,6 +19,7 @@ export const outbox = {
   stateCancelled: 'Cancelled',
   waitingOffline: 'Waiting for the server to come back',
   waitingRetry: 'Will retry shortly',
+  resumingSandbox: 'Resuming the sandbox…',
   retryItem: 'Retry',
   cancelItem: 'Cancel',
   uploadProgress: '{percent}%',

@@ -57,6 +57,7 @@ export const conversation = {
   hintEnter: '按 Enter 发送，Shift+Enter 换行',
   hintMod: '按 {mod}+Enter 发送，Enter 换行',
   sendFailed: '无法将消息加入队列：{message}',
+  sandboxPausedNote: '沙箱已暂停：将先恢复沙箱再发送此消息。',
   queuedActions: '排队中的操作',
   uploadFiles: '上传文件',
   dropFiles: '将文件拖放到此处以上传到工作区',

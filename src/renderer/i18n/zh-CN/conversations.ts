@@ -14,7 +14,6 @@ export const conversations = {
   untitled: '未命名会话',
   select: '选择 {title}',
   starting: '正在启动…',
-  startFailed: '启动失败',
   noServers: '添加服务器后即可查看其会话',
   setUpServer: '设置服务器',
   noConversations: '还没有会话。',

@@ -41,5 +41,5 @@ export const newConversation = {
   stepSETTING_UP_SKILLS: '正在设置技能',
   stepSTARTING_CONVERSATION: '正在启动会话',
   stepREADY: '已就绪',
-  stepERROR: '失败',
+  stepERROR: '错误',
 } satisfies Record<keyof typeof en, string>;

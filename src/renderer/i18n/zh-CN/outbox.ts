@@ -21,6 +21,7 @@ export const outbox = {
   stateCancelled: '已取消',
   waitingOffline: '等待服务器恢复',
   waitingRetry: '稍后重试',
+  resumingSandbox: '正在恢复沙箱…',
   retryItem: '重试',
   cancelItem: '取消',
   uploadProgress: '{percent}%',

@@ -3,7 +3,9 @@
 // pressed while an IME is composing (Chinese input, say) never send.
 import { type ReactNode, useId, useState } from 'react';
 import type { ConversationRef } from '../../../shared/conversations';
+import { conversationKey } from '../../../shared/live';
 import { useT } from '../../i18n/i18n';
+import { useConversationsStore } from '../../stores/conversations-store';
 import { useSettingsStore } from '../../stores/settings-store';
 import { isModKey } from '../../use-shortcuts';
 import { enqueueAction } from './enqueue';
@@ -20,6 +22,12 @@ export function Composer({
   const t = useT();
   const sendKey = useSettingsStore((s) => s.settings?.sendKey ?? 'enter');
   const hintId = useId();
+  const noteId = useId();
+  // Stopped = its sandbox is paused (by the user, or by the server to make room): the outbox resumes it
+  // before delivering, which takes a while, so the user is told before sending.
+  const stopped = useConversationsStore(
+    (s) => s.byKey.get(conversationKey(conversationRef))?.status === 'stopped',
+  );
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -58,13 +66,18 @@ export function Composer({
       <textarea
         className="composer-input"
         aria-label={t('conversation.message')}
-        aria-describedby={hintId}
+        aria-describedby={stopped ? `${hintId} ${noteId}` : hintId}
         placeholder={t('conversation.message')}
         rows={3}
         value={text}
         onChange={(event) => setText(event.target.value)}
         onKeyDown={onKeyDown}
       />
+      {stopped ? (
+        <p id={noteId} className="composer-note muted">
+          {t('conversation.sandboxPausedNote')}
+        </p>
+      ) : null}
       <div className="composer-bar">
         {extra}
         <span id={hintId} className="composer-hint muted">

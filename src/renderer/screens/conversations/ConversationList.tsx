@@ -11,7 +11,7 @@ import { useOutboxStore } from '../../stores/outbox-store';
 import { useServersStore } from '../../stores/servers-store';
 import { useUiStore } from '../../stores/ui-store';
 import { BulkActions } from './BulkActions';
-import { ConversationRow, ROW_HEIGHT, StartingRow } from './ConversationRow';
+import { ConversationRow, createFailed, ROW_HEIGHT, StartingRow } from './ConversationRow';
 import { ListToolbar } from './ListToolbar';
 import { useVisibleConversations } from './visible-conversations';
 import './conversation-list.css';
@@ -58,7 +58,7 @@ export function ConversationList() {
         .filter(
           (i) =>
             (server === 'all' || i.serverId === server) &&
-            (statusFilter === 'all' || statusFilter === 'starting'),
+            (statusFilter === 'all' || statusFilter === (createFailed(i) ? 'error' : 'starting')),
         )
         .sort((a, b) => b.enqueuedAt - a.enqueuedAt),
     [creates, server, statusFilter],

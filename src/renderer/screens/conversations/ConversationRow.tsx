@@ -83,13 +83,18 @@ export const ConversationRow = memo(function ConversationRow(props: Conversation
 
 const FAILED_STATES = new Set(['failed', 'at-limit', 'uncertain']);
 
+/** A create that went wrong: shown (and filtered) as Error, not as Starting. */
+export function createFailed(item: OutboxItemView): boolean {
+  return FAILED_STATES.has(item.state) || item.start?.status === 'ERROR';
+}
+
 /** A create still in the outbox: shown above the conversations until the server has made it. */
 export function StartingRow(
   props: Placement & { t: Translate; item: OutboxItemView; serverName: string; onShow: () => void },
 ) {
   const { t, item } = props;
-  const failed = FAILED_STATES.has(item.state) || item.start?.status === 'ERROR';
-  const label = failed ? t('conversations.startFailed') : t('conversations.starting');
+  const failed = createFailed(item);
+  const label = failed ? t('status.error') : t('conversations.starting');
   return (
     <div
       role="listitem"

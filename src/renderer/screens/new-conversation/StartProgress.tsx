@@ -36,6 +36,13 @@ export function StartProgress({ item }: { item: OutboxItemView }) {
         ? t('newConversation.uncertain')
         : t('newConversation.failed');
 
+  // The server's reason, once: main's error message for a failed start task repeats the task's detail.
+  const detail = start?.detail?.trim() || null;
+  const message = item.error?.message ?? null;
+  const reasons = [message && detail && message.includes(detail) ? null : message, detail].filter(
+    (r): r is string => r !== null,
+  );
+
   return (
     <div className="start-progress">
       {item.detail ? <blockquote className="start-message">{item.detail}</blockquote> : null}
@@ -62,8 +69,11 @@ export function StartProgress({ item }: { item: OutboxItemView }) {
       {failed ? (
         <div className="start-failure" role="alert">
           <p className="error-text">{failure}</p>
-          {item.error?.message ? <p className="error-text">{item.error.message}</p> : null}
-          {start?.detail ? <p className="start-detail">{start.detail}</p> : null}
+          {reasons.map((r) => (
+            <p key={r} className="start-detail">
+              {r}
+            </p>
+          ))}
         </div>
       ) : (
         <p className="muted">{t('newConversation.background')}</p>

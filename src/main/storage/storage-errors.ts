@@ -1,0 +1,87 @@
+// What a failed write to the user-data folder means for the user. Node reports it as an errno code
+// (ENOSPC, EROFS …) that would otherwise reach the page as "Something went wrong": here it becomes an
+// ApiError of kind `disk-full` or `read-only` (the bridge passes those through as they are), worded in the
+// app's language. Main-process text, so both languages live here rather than in the renderer's tables.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { ApiError } from '../api/errors';
+
+export type StorageLanguage = 'en' | 'zh-CN';
+
+const MESSAGES = {
+  en: {
+    'disk-full':
+      'The disk is full: the app could not save its data. Free some space; nothing already saved is lost.',
+    'read-only':
+      'The app’s data folder cannot be written ({dir}). The app runs read-only: what is saved is shown, but nothing new can be queued or saved until the folder can be written again.',
+  },
+  'zh-CN': {
+    'disk-full': '磁盘已满：应用无法保存数据。请释放一些空间；已保存的内容不会丢失。',
+    'read-only':
+      '无法写入应用的数据文件夹（{dir}）。应用以只读方式运行：已保存的内容可以查看，但在该文件夹恢复可写之前，无法排队或保存任何新内容。',
+  },
+} as const;
+
+/** The language of these messages; compose.ts follows the app's language setting. */
+let language: StorageLanguage = 'en';
+
+export function setStorageLanguage(next: string): void {
+  language = next === 'zh-CN' ? 'zh-CN' : 'en';
+}
+
+/** No space (or quota) left: the write can succeed later, once space is freed. */
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
+/** The folder cannot be written at all: a read-only mount, permissions, or a file where a folder should be. */
+const READ_ONLY = new Set(['EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EISDIR']);
+
+export type StorageProblemKind = 'disk-full' | 'read-only';
+
+export function storageProblemKind(error: unknown): StorageProblemKind | undefined {
+  if (error instanceof ApiError) {
+    return error.kind === 'disk-full' || error.kind === 'read-only' ? error.kind : undefined;
+  }
+  const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
+  if (code === undefined) return undefined;
+  if (DISK_FULL.has(code)) return 'disk-full';
+  if (READ_ONLY.has(code)) return 'read-only';
+  return undefined;
+}
+
+export function storageMessage(kind: StorageProblemKind, dir: string): string {
+  return MESSAGES[language][kind].replace('{dir}', dir);
+}
+
+/**
+ * A write failure as the user should read it: disk full or read-only as its own ApiError (the errno error
+ * kept as the cause, for the log); anything else unchanged.
+ */
+export function asStorageError(error: unknown, dir: string): unknown {
+  if (error instanceof ApiError) return error;
+  const kind = storageProblemKind(error);
+  return kind ? new ApiError(kind, storageMessage(kind, dir), { cause: error }) : error;
+}
+
+/**
+ * Whether `dir` can be written now: creates and removes one small file there (never touching the app's own
+ * files). The problem as an ApiError when it cannot, null when it can.
+ */
+export async function probeWritable(
+  dir: string,
+  fs: {
+    mkdir: (dir: string, options: { recursive: true; mode: number }) => Promise<unknown>;
+    writeFile: (file: string, data: string, options: { flag: 'wx'; mode: number }) => Promise<void>;
+    unlink: (file: string) => Promise<void>;
+  },
+): Promise<ApiError | null> {
+  const probe = path.join(dir, `.write-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fs.writeFile(probe, 'ok', { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    await fs.unlink(probe).catch(() => undefined);
+    const kind = storageProblemKind(error) ?? 'read-only';
+    return new ApiError(kind, storageMessage(kind, dir), { cause: error });
+  }
+  await fs.unlink(probe).catch(() => undefined);
+  return null;
+}
