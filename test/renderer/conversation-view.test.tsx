@@ -12,6 +12,7 @@ import type { OutboxItemView } from '../../src/shared/outbox';
 import { DEFAULT_APP_SETTINGS } from '../../src/shared/settings-schema';
 import type { DisplayStatus } from '../../src/shared/status';
 import type { TimelineItem } from '../../src/shared/timeline';
+import { description, shown } from './support/a11y';
 import { fail, type FakeState, ok } from './support/fake-bridge';
 import { conversation, outboxItem, serverView } from './support/fixtures';
 import { stubLayout } from './support/layout';
@@ -86,32 +87,40 @@ describe('the conversation view', () => {
     expect(screen.getByRole('status').textContent).toBe('Loading conversation…');
     expect(screen.queryByRole('alert')).toBeNull();
     await waitFor(() => expect(fake.callsTo('conversations.list')).toHaveLength(1));
-    expect(screen.getByText('Loading conversation…')).toBeTruthy();
+    expect(shown(screen.getByText('Loading conversation…'))).toBe(true);
 
     act(() => fake.emit('statusChanges', { changed: [tracked()], removed: [], at: 1 }));
-    expect(await screen.findByRole('heading', { name: 'Fix the flaky tests' })).toBeTruthy();
-    expect(await within(await timeline()).findByText('Hello there')).toBeTruthy();
+    expect(shown(await screen.findByRole('heading', { name: 'Fix the flaky tests' }))).toBe(true);
+    expect(screen.queryByText('Loading conversation…')).toBeNull();
+    expect(shown(await within(await timeline()).findByText('Hello there'))).toBe(true);
     expect(fake.callsTo('conversations.setOnScreen')).toEqual([REF]);
     expect(fake.callsTo('conversations.timeline')).toEqual([{ ref: REF }]);
   });
 
   it('shows the header: title, status, server, repository and branch, live state', async () => {
     const { fake } = open();
-    expect(await screen.findByRole('heading', { name: 'Fix the flaky tests' })).toBeTruthy();
-    expect(screen.getByText('Running')).toBeTruthy();
-    expect(screen.getByText('Local server')).toBeTruthy();
-    expect(screen.getByText('acme/app · main')).toBeTruthy();
-    expect(await screen.findByText('Live')).toBeTruthy();
+    const title = await screen.findByRole('heading', { name: 'Fix the flaky tests' });
+    expect(title.tagName).toBe('H2');
+    const header = title.closest('header') as HTMLElement;
+    expect(header.className).toBe('conv-header');
+    expect(header.contains(screen.getByText('Running'))).toBe(true);
+    expect(header.contains(screen.getByText('Local server'))).toBe(true);
+    expect(header.contains(screen.getByText('acme/app · main'))).toBe(true);
+    expect(header.contains(await screen.findByText('Live'))).toBe(true);
 
     act(() => fake.emit('timeline', { key: KEY, items: [], reset: false, live: 'reconnecting' }));
-    expect(screen.getByText('Reconnecting…')).toBeTruthy();
+    expect(header.contains(screen.getByText('Reconnecting…'))).toBe(true);
+    expect(screen.queryByText('Live')).toBeNull();
     act(() => fake.emit('timeline', { key: KEY, items: [], reset: false, live: 'sandbox-not-running' }));
-    expect(screen.getByText('Not live')).toBeTruthy();
+    expect(header.contains(screen.getByText('Not live'))).toBe(true);
+    expect(screen.queryByText('Reconnecting…')).toBeNull();
   });
 
   it('says a V0 conversation updates every few seconds', async () => {
     open({ live: 'unsupported' });
-    expect(await screen.findByText('Updates every few seconds')).toBeTruthy();
+    const polled = await screen.findByText('Updates every few seconds');
+    expect(polled.closest('header')?.className).toBe('conv-header');
+    expect(shown(polled)).toBe(true);
   });
 
   it('tells main the conversation left the screen when it closes', async () => {
@@ -125,14 +134,16 @@ describe('the conversation view', () => {
     useTimelineStore.setState({ key: 's1/previous', items: [item('message', 'From the previous one')] });
     renderWithBridge(<Timeline conversationKey={KEY} />);
     expect(screen.queryByText('From the previous one')).toBeNull();
-    expect(within(await timeline()).getByText('Loading events…')).toBeTruthy();
+    const log = await timeline();
+    expect(log.getAttribute('aria-busy')).toBe('true');
+    expect(within(log).getByText('Loading events…').getAttribute('role')).toBe('status');
   });
 
   it('speaks Simplified Chinese when the setting says so', async () => {
     open({ state: { settings: { ...DEFAULT_APP_SETTINGS, language: 'zh-CN' } } });
-    expect(await screen.findByRole('button', { name: '发送' })).toBeTruthy();
-    expect(screen.getByRole('textbox', { name: '消息' })).toBeTruthy();
-    expect(screen.getByLabelText('上传文件')).toBeTruthy();
+    expect(shown(await screen.findByRole('button', { name: '发送' }))).toBe(true);
+    expect(screen.getByRole('textbox', { name: '消息' }).getAttribute('placeholder')).toBe('消息');
+    expect(screen.getByLabelText('上传文件')).toHaveProperty('type', 'file');
   });
 
   describe('timeline', () => {
@@ -155,28 +166,40 @@ describe('the conversation view', () => {
         ],
       });
       const log = await timeline();
-      expect(await within(log).findByText('Please fix the tests')).toBeTruthy();
+      expect(shown(await within(log).findByText('Please fix the tests'))).toBe(true);
       const userMessage = within(log).getByText('Please fix the tests').closest('article');
       const agentMessage = within(log).getByText('Looking into it').closest('article');
       expect(userMessage?.className).toContain('tl-from-user');
       expect(agentMessage?.className).toContain('tl-from-agent');
-      expect(within(userMessage as HTMLElement).getByText('You')).toBeTruthy();
-      expect(within(agentMessage as HTMLElement).getByText('Agent')).toBeTruthy();
+      expect(
+        within(userMessage as HTMLElement)
+          .getByText('You')
+          .closest('header')?.className,
+      ).toBe('tl-head');
+      expect(
+        within(agentMessage as HTMLElement)
+          .getByText('Agent')
+          .closest('header')?.className,
+      ).toBe('tl-head');
 
       const command = within(log).getByText('npm test -- --run');
       expect(command.tagName).toBe('PRE');
       expect(within(log).getAllByText('execute_bash')).toHaveLength(2);
       expect(within(log).getByText('Run the suite first to see what fails').className).toContain('muted');
-      expect(within(log).getByText('Risk: LOW')).toBeTruthy();
+      expect(within(log).getByText('Risk: LOW').closest('article')).toBe(command.closest('article'));
       expect(within(log).getByText('3 tests failed').tagName).toBe('PRE');
       const error = within(log).getByText('The sandbox ran out of memory').closest('article');
       expect(error?.className).toContain('tl-error');
-      expect(within(log).getByText('Action rejected')).toBeTruthy();
-      expect(within(log).getByText('Paused')).toBeTruthy();
-      expect(within(log).getByText('CondensationEvent')).toBeTruthy();
+      expect(within(log).getByText('Action rejected').closest('article')?.className).toContain(
+        'tl-rejection',
+      );
+      expect(within(log).getByText('Paused').closest('article')?.className).toContain('tl-pause');
+      expect(within(log).getByText('CondensationEvent').closest('article')?.className).toContain('tl-other');
       expect(
-        within(log).getByText('The output was cut here; the full text stays on the server.'),
-      ).toBeTruthy();
+        within(log)
+          .getByText('The output was cut here; the full text stays on the server.')
+          .closest('article'),
+      ).toBe(within(log).getByText('x'.repeat(100)).closest('article'));
       expect(container.querySelectorAll('.tl-row')).toHaveLength(9);
     });
 
@@ -189,7 +212,7 @@ describe('the conversation view', () => {
       await waitFor(() => expect(output()).toMatch(/^line 1\n/));
       expect(output()).toContain('line 12');
       expect(output()).not.toContain('line 13');
-      expect(within(log).getByText('18 more lines')).toBeTruthy();
+      expect(shown(within(log).getByText('18 more lines'))).toBe(true);
       expect(within(log).getAllByRole('button', { name: 'Show more' })).toHaveLength(1);
 
       await user.click(within(log).getByRole('button', { name: 'Show more' }));
@@ -212,7 +235,7 @@ describe('the conversation view', () => {
 
     it('shows events main pushes while the conversation is on screen', async () => {
       const { fake } = open({ items: [item('message', 'First event')] });
-      expect(await within(await timeline()).findByText('First event')).toBeTruthy();
+      expect(shown(await within(await timeline()).findByText('First event'))).toBe(true);
       act(() =>
         fake.emit('timeline', {
           key: KEY,
@@ -221,8 +244,8 @@ describe('the conversation view', () => {
           live: 'live',
         }),
       );
-      expect(await within(await timeline()).findByText('A pushed event')).toBeTruthy();
-      expect(within(await timeline()).getByText('ls -la')).toBeTruthy();
+      expect(shown(await within(await timeline()).findByText('A pushed event'))).toBe(true);
+      expect(within(await timeline()).getByText('ls -la').tagName).toBe('PRE');
       // The reader was at the bottom: the view follows, nothing to point at.
       expect(screen.queryByRole('button', { name: 'New events ↓' })).toBeNull();
       // Another conversation's events are not this one's.
@@ -239,7 +262,9 @@ describe('the conversation view', () => {
 
     it('says when there are no events yet', async () => {
       open({ items: [] });
-      expect(await within(await timeline()).findByText('No events yet')).toBeTruthy();
+      const none = await within(await timeline()).findByText('No events yet');
+      expect(shown(none)).toBe(true);
+      expect(none.getAttribute('role')).toBeNull();
     });
 
     it('shows a load error and loads again on request', async () => {
@@ -260,7 +285,7 @@ describe('the conversation view', () => {
         live: 'live',
       };
       await user.click(within(alert).getByRole('button', { name: 'Try again' }));
-      expect(await within(await timeline()).findByText('Back again')).toBeTruthy();
+      expect(shown(await within(await timeline()).findByText('Back again'))).toBe(true);
       expect(screen.queryByRole('alert')).toBeNull();
     });
 
@@ -279,7 +304,9 @@ describe('the conversation view', () => {
           { ref: REF, before: { id: first.id, timestamp: first.timestamp } },
         ]),
       );
-      expect(await within(await timeline()).findByText('An older event')).toBeTruthy();
+      // Prepended: the older event is the first row.
+      const olderRow = await within(await timeline()).findByText('An older event');
+      expect(olderRow.closest('.tl-row')?.getAttribute('data-index')).toBe('0');
     });
 
     it('fetches earlier events by itself when the timeline is too short to scroll', async () => {
@@ -287,7 +314,8 @@ describe('the conversation view', () => {
       fake.answer('conversations.olderEvents', () =>
         ok({ items: [item('message', 'Earlier', { timestamp: '2024-01-01T00:00:00' })], hasEarlier: false }),
       );
-      expect(await within(await timeline()).findByText('Earlier')).toBeTruthy();
+      const earlier = await within(await timeline()).findByText('Earlier');
+      expect(earlier.closest('.tl-row')?.getAttribute('data-index')).toBe('0');
       expect(fake.callsTo('conversations.olderEvents')).toHaveLength(1);
     });
   });
@@ -314,7 +342,7 @@ describe('the conversation view', () => {
       const user = userEvent.setup();
       const { fake } = open({ state: { settings: { ...DEFAULT_APP_SETTINGS, sendKey: 'mod-enter' } } });
       const box = await screen.findByRole('textbox', { name: 'Message' });
-      await waitFor(() => expect(screen.getByText('Ctrl+Enter to send, Enter for a new line')).toBeTruthy());
+      await waitFor(() => expect(description(box)).toBe('Ctrl+Enter to send, Enter for a new line'));
       await user.type(box, 'hello{Enter}world');
       expect(enqueued(fake)).toEqual([]);
       expect((box as HTMLTextAreaElement).value).toBe('hello\nworld');
@@ -427,7 +455,7 @@ describe('the conversation view', () => {
       await user.type(screen.getByRole('textbox', { name: 'Title' }), ' again');
       await user.click(screen.getByRole('button', { name: 'Cancel' }));
       expect(screen.queryByRole('textbox', { name: 'Title' })).toBeNull();
-      expect(screen.getByRole('heading', { name: 'Fix the flaky tests' })).toBeTruthy();
+      expect(shown(screen.getByRole('heading', { name: 'Fix the flaky tests' }))).toBe(true);
       expect(enqueued(fake)).toEqual([]);
     });
 
@@ -462,9 +490,11 @@ describe('the conversation view', () => {
         ],
       });
       const panel = await screen.findByRole('region', { name: 'The agent is waiting for your approval' });
-      await waitFor(() => expect(within(panel).getByText('rm -rf build/')).toBeTruthy());
-      expect(within(panel).getByText('Risk: HIGH')).toBeTruthy();
-      expect(within(panel).getByText('execute_bash')).toBeTruthy();
+      // The last action, the one waiting, not the earlier `ls`.
+      await waitFor(() => expect(within(panel).getByText('rm -rf build/').tagName).toBe('PRE'));
+      expect(within(panel).queryByText('ls')).toBeNull();
+      expect(within(panel).getByText('Risk: HIGH').className).toContain('tl-risk-high');
+      expect(shown(within(panel).getByText('execute_bash'))).toBe(true);
 
       await user.click(within(panel).getByRole('button', { name: 'Accept' }));
       await waitFor(() => expect(enqueued(fake)).toEqual([{ kind: 'confirm', ref: REF, accept: true }]));
@@ -485,7 +515,9 @@ describe('the conversation view', () => {
         items: [item('action', 'make deploy', { title: 'execute_bash' })],
         state: { outbox: [queued({ id: 'c1', kind: 'confirm' })] },
       });
-      expect(await screen.findByText('Your answer is queued.')).toBeTruthy();
+      const note = await screen.findByText('Your answer is queued.');
+      const panel = screen.getByRole('region', { name: 'The agent is waiting for your approval' });
+      expect(panel.contains(note)).toBe(true);
       expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Accept' }).disabled).toBe(true);
     });
   });
@@ -508,7 +540,7 @@ describe('the conversation view', () => {
       },
     });
     const list = await screen.findByRole('list', { name: 'Queued actions' });
-    expect(within(list).getByText('please run the linter')).toBeTruthy();
+    expect(within(list).getByText('please run the linter').closest('li')?.parentElement).toBe(list);
     expect(within(list).queryByText('another conversation')).toBeNull();
     expect(within(list).getAllByRole('listitem')).toHaveLength(2);
     const progress = within(list).getByRole('progressbar', { name: 'data.csv' });
@@ -596,7 +628,9 @@ describe('the conversation view', () => {
       );
       fake.answer('uploads.start', () => ok([]));
       await user.upload(await screen.findByLabelText('Upload files'), files());
-      expect(await screen.findByText('folder: Folders are not uploaded.')).toBeTruthy();
+      const skipped = await screen.findByText('folder: Folders are not uploaded.');
+      expect(shown(skipped)).toBe(true);
+      expect(skipped.closest('[role="status"]')).not.toBeNull();
       await waitFor(() => expect(fake.callsTo('uploads.start')).toHaveLength(1));
       await user.click(screen.getByRole('button', { name: 'Dismiss' }));
       expect(screen.queryByText('folder: Folders are not uploaded.')).toBeNull();
@@ -611,7 +645,10 @@ describe('the conversation view', () => {
       const dropped = files().slice(0, 1);
       const dataTransfer = { types: ['Files'], files: dropped, dropEffect: 'none' };
       fireEvent.dragEnter(view, { dataTransfer });
-      expect(screen.getByText('Drop files to upload to the workspace')).toBeTruthy();
+      // Decorative (aria-hidden): a sighted user's cue, laid over this conversation's view.
+      expect(
+        screen.getByText('Drop files to upload to the workspace').closest('.drop-overlay')?.parentElement,
+      ).toBe(view);
       fireEvent.dragOver(view, { dataTransfer });
       fireEvent.drop(view, { dataTransfer });
       expect(screen.queryByText('Drop files to upload to the workspace')).toBeNull();
