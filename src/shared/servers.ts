@@ -139,6 +139,105 @@ export const orgNameSchema = z
     return clean.length === 0 ? null : [...clean].slice(0, ORG_NAME_MAX).join('').trim();
   });
 
+/** Longest agent host entry (a DNS name's limit), and most entries per server. */
+export const AGENT_HOST_MAX = 253;
+export const AGENT_HOSTS_MAX = 20;
+
+const DNS_LABEL_MAX = 63;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** The entry in quotes for a message: an agent host is not a secret, and naming it says which one is wrong. */
+function quoted(entry: string): string {
+  return `"${entry.length > 60 ? `${entry.slice(0, 57)}…` : entry}"`;
+}
+
+/**
+ * One agent host entry in its normal form, or a problem in words. A host name (lower-case; an international
+ * name in its `xn--` form, as URLs carry it), an IPv4 address, an IPv6 address in brackets (compressed as URLs
+ * write it), or `*.` and a domain of at least two labels: every host under that domain, not the domain
+ * itself. Never a scheme, port, path or user name: the entry is compared with the host of an agent address,
+ * nothing else of it (src/main/api/agent-address.ts).
+ */
+function normalizeAgentHost(raw: string): { ok: true; host: string } | { ok: false; message: string } {
+  const text = raw.trim().toLowerCase();
+  const bad = (message: string) => ({ ok: false as const, message });
+  if (text.length === 0) return bad('Agent host must not be empty.');
+  if (text.length > AGENT_HOST_MAX) return bad(`Agent host must be at most ${AGENT_HOST_MAX} characters.`);
+  if (WHITESPACE_OR_CONTROL.test(text))
+    return bad('Agent host must not contain spaces or control characters; separate hosts with commas.');
+  const entry = quoted(text);
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(text))
+    return bad(`Agent host ${entry} must be a host name only, without http:// or https://.`);
+  if (text.includes('@')) return bad(`Agent host ${entry} must not contain a user name.`);
+  if (/[/?#\\]/.test(text)) return bad(`Agent host ${entry} must be a host name only, without a path.`);
+  const wildcard = text.startsWith('*.');
+  const host = wildcard ? text.slice(2) : text;
+  if (wildcard && host.length === 0)
+    return bad(`Agent host ${entry}: a wildcard needs a domain after it, as in *.example.com.`);
+  if (host.includes('*'))
+    return bad(`Agent host ${entry}: a wildcard is only allowed as the first part, as in *.example.com.`);
+  if (host.startsWith('[')) {
+    if (wildcard) return bad(`Agent host ${entry}: a wildcard needs a domain name, not an IP address.`);
+    if (/\]:\d*$/.test(host)) return bad(`Agent host ${entry} must not include a port.`);
+    if (!/^\[[0-9a-f:.]+\]$/.test(host)) return bad(`Agent host ${entry} is not a valid IPv6 address.`);
+  } else if (host.includes(':')) {
+    return host.split(':').length === 2
+      ? bad(`Agent host ${entry} must not include a port.`)
+      : bad(`Agent host ${entry}: write an IPv6 address in brackets, as in [fd00::7].`);
+  } else {
+    if (!/^[\p{L}\p{M}\p{N}._-]+$/u.test(host))
+      return bad(`Agent host ${entry} may only contain letters, digits, dots, hyphens and underscores.`);
+    const labels = host.split('.');
+    if (labels.some((l) => l.length === 0))
+      return bad(`Agent host ${entry} must not start or end with a dot or contain two dots in a row.`);
+    if (labels.some((l) => l.length > DNS_LABEL_MAX))
+      return bad(`Agent host ${entry}: each part between dots must be at most ${DNS_LABEL_MAX} characters.`);
+    if (wildcard && labels.length < 2)
+      return bad(
+        `Agent host ${entry}: a wildcard must cover a domain, as in *.example.com, not a whole top-level domain.`,
+      );
+  }
+  let canonical: string;
+  try {
+    canonical = new URL(`http://${host}/`).hostname;
+  } catch {
+    return bad(`Agent host ${entry} is not a valid host name or IP address.`);
+  }
+  if (IPV4.test(canonical)) {
+    if (wildcard) return bad(`Agent host ${entry}: a wildcard needs a domain name, not an IP address.`);
+    // URLs read "010.0.0.7" as 8.0.0.7 and "10.7" as 10.0.0.7: only the usual four numbers are taken.
+    if (canonical !== host)
+      return bad(`Agent host ${entry}: write an IP address as four numbers, as in 10.0.0.7.`);
+  }
+  const normal = wildcard ? `*.${canonical}` : canonical;
+  if (normal.length > AGENT_HOST_MAX) return bad(`Agent host must be at most ${AGENT_HOST_MAX} characters.`);
+  return { ok: true, host: normal };
+}
+
+/**
+ * One host, besides the server's own, where the user allows that server's agent servers to run (see
+ * `normalizeAgentHost` for the forms taken).
+ */
+export const agentHostSchema = z.string({ error: textError('Agent host') }).transform((value, ctx) => {
+  const result = normalizeAgentHost(value);
+  if (!result.ok) {
+    ctx.addIssue({ code: 'custom', message: result.message });
+    return z.NEVER;
+  }
+  return result.host;
+});
+
+/** A server's agent hosts: at most AGENT_HOSTS_MAX, each normalised, duplicates dropped, order kept. */
+export const agentHostsSchema = z
+  .array(agentHostSchema, { error: 'Agent hosts must be a list of host names.' })
+  .max(AGENT_HOSTS_MAX, { error: `At most ${AGENT_HOSTS_MAX} agent hosts can be listed.` })
+  .transform((hosts) => [...new Set(hosts)]);
+
+/** Agent hosts as typed in one text field, separated by commas, spaces or line breaks. */
+export function splitAgentHosts(text: string): string[] {
+  return text.split(/[\s,]+/).filter((entry) => entry.length > 0);
+}
+
 /** A name only makes sense with the organisation it names. */
 function orgNameNeedsId(
   input: { orgId?: string | null; orgName?: string | null },
@@ -161,6 +260,8 @@ export const serverInputSchema = z
     orgId: orgIdSchema.nullable().optional(),
     /** Its name, for display (the list row); only with `orgId`. */
     orgName: orgNameSchema.nullable().optional(),
+    /** Hosts besides the server's own where its agent servers may run; absent: none. */
+    agentHosts: agentHostsSchema.optional(),
   })
   .superRefine(orgNameNeedsId);
 /** What the user enters to add a server (before validation). */
@@ -181,6 +282,11 @@ export const serverUpdateSchema = z
     orgId: orgIdSchema.nullable().optional(),
     /** The picked organisation's name (only with `orgId`); absent with a new `orgId`: no name. */
     orgName: orgNameSchema.nullable().optional(),
+    /**
+     * A list replaces the agent hosts (empty: none), absent keeps them — unless the address changes: hosts
+     * allowed for one server are not allowed for another, so they are then cleared, as `orgId` is.
+     */
+    agentHosts: agentHostsSchema.optional(),
   })
   .superRefine(orgNameNeedsId);
 export type ServerUpdate = z.input<typeof serverUpdateSchema>;
@@ -222,6 +328,8 @@ export interface ServerView {
   orgId: string | null;
   /** That organisation's name as Cloud last reported it (null: no org picked, or no name known). */
   orgName: string | null;
+  /** Hosts besides its own where the user allows this server's agent servers (normal form; may be empty). */
+  agentHosts: string[];
 }
 
 /**
@@ -238,6 +346,7 @@ export const serverViewSchema = z.object({
   sessionKeyLost: z.boolean(),
   orgId: z.string().nullable(),
   orgName: z.string().nullable(),
+  agentHosts: z.array(z.string()),
 }) satisfies z.ZodType<ServerView>;
 
 /** Whether the OS keychain can hold keys right now; `message` is written for the user. */
@@ -269,17 +378,18 @@ export type AccountErrorCode = 'invalid-input' | 'not-found' | 'keychain-unavail
 
 /** One problem with one field, in words for the user. */
 export interface FieldProblem {
-  /** 'name', 'baseUrl', 'apiKey', 'orgId', 'orgName', or '' for the input as a whole. */
+  /** 'name', 'baseUrl', 'apiKey', 'orgId', 'orgName', 'agentHosts', or '' for the input as a whole. */
   field: string;
   message: string;
 }
 
-const FIELDS: ReadonlySet<string> = new Set(['name', 'baseUrl', 'apiKey', 'orgId', 'orgName']);
+const FIELDS: ReadonlySet<string> = new Set(['name', 'baseUrl', 'apiKey', 'orgId', 'orgName', 'agentHosts']);
 
 /**
  * Turns zod issues into one plain-language problem per field. Field messages come from the schemas above;
  * structural problems (an unknown field, not an object) get a sentence of their own instead of a zod dump.
- * Never includes an input value, so an API key is never echoed.
+ * Never includes an input value other than an agent host entry (to say which one), so an API key is never
+ * echoed.
  */
 export function describeProblems(error: z.ZodError): FieldProblem[] {
   const problems: FieldProblem[] = [];

@@ -66,6 +66,7 @@ describe('AccountService basics', () => {
         sessionKeyLost: false,
         orgId: null,
         orgName: null,
+        agentHosts: [],
       },
       {
         id: cloud.id,
@@ -77,6 +78,7 @@ describe('AccountService basics', () => {
         sessionKeyLost: false,
         orgId: null,
         orgName: null,
+        agentHosts: [],
       },
     ]);
     expect(local.id).not.toBe(cloud.id);
@@ -325,6 +327,124 @@ describe('Cloud organisations', () => {
   });
 });
 
+describe('agent hosts', () => {
+  const savedFile = async (): Promise<{ servers: Record<string, unknown>[] }> =>
+    JSON.parse(await readFile(settingsPath, 'utf8')) as { servers: Record<string, unknown>[] };
+
+  it('are stored normalised in servers.json, shown in the view and read by id, across restarts', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    const view = await accounts.add({
+      name: 'Team',
+      baseUrl: 'https://app.example.com',
+      agentHosts: [' RT-1.Example.com', '*.runtime.example.com', 'rt-1.example.com', '10.0.0.7'],
+    });
+    const hosts = ['rt-1.example.com', '*.runtime.example.com', '10.0.0.7'];
+    expect(view.agentHosts).toEqual(hosts);
+    expect(accounts.agentHosts(view.id)).toEqual(hosts);
+    expect((await savedFile()).servers[0]).toMatchObject({ agentHosts: hosts });
+    const reopened = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    expect(reopened.loadProblem).toBeNull();
+    expect(reopened.list()).toEqual(accounts.list());
+    expect(reopened.agentHosts(view.id)).toEqual(hosts);
+    expect(reopened.agentHosts(id2)).toEqual([]); // no such server
+  });
+
+  it('a server without any has none, and servers.json stays without the field', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    const { id } = await accounts.add({ name: 'Local', baseUrl: 'http://localhost:3000', agentHosts: [] });
+    expect(accounts.list()[0]?.agentHosts).toEqual([]);
+    expect(accounts.agentHosts(id)).toEqual([]);
+    expect((await savedFile()).servers[0]).not.toHaveProperty('agentHosts');
+  });
+
+  it('kept by an update without them, replaced or emptied by a list, cleared by a new address', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    const { id } = await accounts.add({
+      name: 'Team',
+      baseUrl: 'https://app.example.com',
+      agentHosts: ['rt-1.example.com'],
+    });
+    expect(await accounts.update(id, { name: 'Team 2' })).toMatchObject({ agentHosts: ['rt-1.example.com'] });
+    // The same address after normalising is no change.
+    expect(await accounts.update(id, { baseUrl: 'HTTPS://app.example.com/' })).toMatchObject({
+      agentHosts: ['rt-1.example.com'],
+    });
+    expect(await accounts.update(id, { agentHosts: ['*.Example.com', '10.0.0.7'] })).toMatchObject({
+      agentHosts: ['*.example.com', '10.0.0.7'],
+    });
+    // The getter follows at once (the registry reads it at each check).
+    expect(accounts.agentHosts(id)).toEqual(['*.example.com', '10.0.0.7']);
+    expect((await savedFile()).servers[0]).toMatchObject({ agentHosts: ['*.example.com', '10.0.0.7'] });
+
+    expect(await accounts.update(id, { baseUrl: 'https://other.example.org' })).toMatchObject({
+      agentHosts: [],
+    });
+    expect(accounts.agentHosts(id)).toEqual([]);
+    expect((await savedFile()).servers[0]).not.toHaveProperty('agentHosts');
+
+    // A list given with the new address wins.
+    expect(
+      await accounts.update(id, { baseUrl: 'https://app.example.com', agentHosts: ['rt-2.example.com'] }),
+    ).toMatchObject({ baseUrl: 'https://app.example.com', agentHosts: ['rt-2.example.com'] });
+    expect(await accounts.update(id, { agentHosts: [] })).toMatchObject({ agentHosts: [] });
+    expect((await savedFile()).servers[0]).not.toHaveProperty('agentHosts');
+  });
+
+  it('refuses invalid entries with a problem on agentHosts and changes nothing', async () => {
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    const added = await rejection(
+      accounts.add({
+        name: 'Team',
+        baseUrl: 'https://app.example.com',
+        agentHosts: ['http://rt-1.example.com'],
+      }),
+    );
+    expect(added).toBeInstanceOf(AccountError);
+    expect(added).toMatchObject({
+      code: 'invalid-input',
+      problems: [
+        {
+          field: 'agentHosts',
+          message:
+            'Agent host "http://rt-1.example.com" must be a host name only, without http:// or https://.',
+        },
+      ],
+    });
+    expect(accounts.list()).toEqual([]);
+
+    const { id } = await accounts.add({
+      name: 'Team',
+      baseUrl: 'https://app.example.com',
+      agentHosts: ['rt-1.example.com'],
+    });
+    for (const agentHosts of [['rt-1.example.com:8000'], ['*.com'], ['user@rt-1.example.com']]) {
+      const updated = await rejection(accounts.update(id, { name: 'New', agentHosts }));
+      expect(updated, agentHosts[0]).toMatchObject({
+        code: 'invalid-input',
+        problems: [{ field: 'agentHosts' }],
+      });
+    }
+    expect(accounts.list()[0]).toMatchObject({ name: 'Team', agentHosts: ['rt-1.example.com'] });
+    expect((await savedFile()).servers[0]).toMatchObject({ name: 'Team', agentHosts: ['rt-1.example.com'] });
+  });
+
+  it('a stored entry that is not a host makes the file unreadable, like any bad field', async () => {
+    await writeFile(
+      settingsPath,
+      JSON.stringify({
+        version: 1,
+        servers: [
+          { id: id1, name: 'T', baseUrl: 'https://app.example.com', keyStorage: 'none', agentHosts: ['a/b'] },
+        ],
+      }),
+    );
+    const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
+    expect(accounts.list()).toEqual([]);
+    expect(accounts.loadProblem).toMatchObject({ kind: 'corrupt' });
+    if (accounts.loadProblem?.kind === 'corrupt') expect(accounts.loadProblem.detail).toMatch(/agentHosts/);
+  });
+});
+
 describe('without a keychain', () => {
   it('reports the keychain as unavailable, in plain words', async () => {
     const accounts = await AccountService.open({ dataDir, keychain: missingKeychain() });
@@ -379,6 +499,7 @@ describe('without a keychain', () => {
         sessionKeyLost: true,
         orgId: null,
         orgName: null,
+        agentHosts: [],
       },
     ]);
     expect(await second.getApiKey(id)).toBeNull();

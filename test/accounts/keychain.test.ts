@@ -84,6 +84,7 @@ describe('AccountService with the real keychain', () => {
       sessionKeyLost: false,
       orgId: null,
       orgName: null,
+      agentHosts: [],
     });
     expect(view.id).toMatch(/^[0-9a-f]{32}$/);
     expect(await keychain.get(view.id)).toBe(key);

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  agentHostSchema,
+  agentHostsSchema,
   describeProblems,
   normalizeBaseUrl,
   serverInputSchema,
   serverKind,
   serverUpdateSchema,
+  splitAgentHosts,
 } from '../../src/shared/servers';
 
 function problemsOf(
@@ -228,5 +231,105 @@ describe('Cloud organisation', () => {
     expect(problemsOf({ orgId: org, orgName: 'x'.repeat(2001) }, serverUpdateSchema)[0]?.field).toBe(
       'orgName',
     );
+  });
+});
+
+describe('agent hosts', () => {
+  it.each([
+    ['rt-1.example.com', 'rt-1.example.com'],
+    ['  RT-1.Example.COM ', 'rt-1.example.com'],
+    ['10.0.0.7', '10.0.0.7'],
+    ['runtime', 'runtime'],
+    ['agent_1.lan.example', 'agent_1.lan.example'],
+    ['[FD00:0:0::7]', '[fd00::7]'],
+    ['[::1]', '[::1]'],
+    ['*.Example.com', '*.example.com'],
+    ['*.runtime.example.com', '*.runtime.example.com'],
+    ['bücher.example', 'xn--bcher-kva.example'],
+    ['*.bücher.example', '*.xn--bcher-kva.example'],
+    [`${'a'.repeat(63)}.example`, `${'a'.repeat(63)}.example`],
+  ])('%j → %j', (raw, normal) => {
+    expect(agentHostSchema.parse(raw)).toBe(normal);
+    // The normal form is a fixed point: what servers.json keeps loads back as it is.
+    expect(agentHostSchema.parse(normal)).toBe(normal);
+  });
+
+  it.each([
+    ['', /must not be empty/],
+    ['   ', /must not be empty/],
+    ['http://rt-1.example.com', /without http:\/\/ or https:\/\//],
+    ['https://10.0.0.7', /without http:\/\/ or https:\/\//],
+    ['ws+unix://x', /without http:\/\/ or https:\/\//],
+    ['rt-1.example.com:8000', /must not include a port/],
+    ['[fd00::7]:8000', /must not include a port/],
+    ['fd00::7', /IPv6 address in brackets/],
+    ['[fd00::zz]', /not a valid IPv6 address/],
+    ['rt-1.example.com/api', /without a path/],
+    ['rt-1.example.com?x', /without a path/],
+    ['user@rt-1.example.com', /must not contain a user name/],
+    ['rt 1.example.com', /spaces or control characters/],
+    ['rt-1\n.example.com', /spaces or control characters/],
+    ['*', /wildcard is only allowed as the first part/],
+    ['*.', /wildcard needs a domain after it/],
+    ['rt-*.example.com', /wildcard is only allowed as the first part/],
+    ['*.*.example.com', /wildcard is only allowed as the first part/],
+    ['*.com', /not a whole top-level domain/],
+    ['*.10.0.0.7', /not an IP address/],
+    ['*.[fd00::7]', /not an IP address/],
+    ['010.0.0.7', /four numbers/],
+    ['10.7', /four numbers/],
+    ['999.1.1.1', /not a valid host name or IP address/],
+    ['example.com.', /must not start or end with a dot/],
+    ['a..example.com', /two dots in a row/],
+    ['a%2eexample.com', /may only contain letters, digits/],
+    [`${'a'.repeat(64)}.example`, /at most 63 characters/],
+    ['a'.repeat(254), /at most 253 characters/],
+  ])('rejects %j', (raw, message) => {
+    const result = agentHostSchema.safeParse(raw);
+    expect(result.success, raw).toBe(false);
+    if (!result.success) expect(result.error.issues[0]?.message).toMatch(message);
+  });
+
+  it('a list: normalised, duplicates dropped in order, at most 20', () => {
+    expect(
+      agentHostsSchema.parse(['RT-1.example.com', '*.example.com', 'rt-1.example.com ', '10.0.0.7']),
+    ).toEqual(['rt-1.example.com', '*.example.com', '10.0.0.7']);
+    expect(agentHostsSchema.parse([])).toEqual([]);
+    const twenty = Array.from({ length: 20 }, (_, i) => `rt-${i}.example.com`);
+    expect(agentHostsSchema.parse(twenty)).toEqual(twenty);
+    expect(agentHostsSchema.safeParse([...twenty, 'rt-20.example.com']).success).toBe(false);
+  });
+
+  it('is an optional field of a new server and of an update, its problems reported on agentHosts', () => {
+    expect(
+      serverInputSchema.parse({ name: 'x', baseUrl: 'http://h', agentHosts: ['*.Example.com', 'rt-1'] }),
+    ).toEqual({ name: 'x', baseUrl: 'http://h', agentHosts: ['*.example.com', 'rt-1'] });
+    expect(serverUpdateSchema.parse({ agentHosts: [] })).toEqual({ agentHosts: [] });
+    expect(serverUpdateSchema.parse({})).not.toHaveProperty('agentHosts');
+    expect(problemsOf({ name: 'x', baseUrl: 'http://h', agentHosts: ['ok.example', 'http://bad'] })).toEqual([
+      {
+        field: 'agentHosts',
+        message: 'Agent host "http://bad" must be a host name only, without http:// or https://.',
+      },
+    ]);
+    expect(problemsOf({ agentHosts: 'rt-1.example.com' }, serverUpdateSchema)).toEqual([
+      { field: 'agentHosts', message: 'Agent hosts must be a list of host names.' },
+    ]);
+    expect(problemsOf({ agentHosts: [7] }, serverUpdateSchema)).toEqual([
+      { field: 'agentHosts', message: 'Agent host must be text.' },
+    ]);
+    expect(
+      problemsOf({ agentHosts: Array.from({ length: 21 }, (_, i) => `h${i}`) }, serverUpdateSchema),
+    ).toEqual([{ field: 'agentHosts', message: 'At most 20 agent hosts can be listed.' }]);
+  });
+
+  it('splits typed text on commas, spaces and line breaks', () => {
+    expect(splitAgentHosts(' rt-1.example.com, *.example.com  10.0.0.7,,\n[fd00::7] ')).toEqual([
+      'rt-1.example.com',
+      '*.example.com',
+      '10.0.0.7',
+      '[fd00::7]',
+    ]);
+    expect(splitAgentHosts('  ,  ')).toEqual([]);
   });
 });

@@ -322,6 +322,128 @@ describe('the Servers dialog', () => {
   });
 });
 
+describe('the Servers dialog: agent hosts', () => {
+  const hostsField = (name = 'Agent hosts'): HTMLInputElement =>
+    screen.getByRole<HTMLInputElement>('textbox', { name });
+  const advanced = (name = 'Advanced'): HTMLDetailsElement =>
+    screen.getByText(name, { selector: 'summary' }).closest('details')!;
+
+  it('adds a server with agent hosts typed under Advanced: the bridge gets the normalised list', async () => {
+    const { user, fake } = await openDialog();
+    fake.answer('servers.add', () => ok(local));
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    // Out of the way until asked for.
+    expect(advanced().open).toBe(false);
+    await user.click(screen.getByText('Advanced', { selector: 'summary' }));
+    expect(advanced().open).toBe(true);
+    expect(advanced().contains(hostsField())).toBe(true);
+    expect(description(hostsField())).toBe(
+      "Hosts besides this server's own where its agent servers run, e.g. runtime.example.com or *.example.com. Leave empty unless Test connection or a conversation reports an invalid agent address.",
+    );
+
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Team');
+    await user.type(screen.getByRole('textbox', { name: 'Server URL' }), 'https://app.example.com');
+    await user.type(hostsField(), ' RT-1.Example.com, *.example.com  10.0.0.7,rt-1.example.com ');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.add')).toHaveLength(1));
+    expect(fake.callsTo('servers.add')[0]).toEqual({
+      server: {
+        name: 'Team',
+        baseUrl: 'https://app.example.com',
+        agentHosts: ['rt-1.example.com', '*.example.com', '10.0.0.7'],
+      },
+    });
+  });
+
+  it('editing a server with agent hosts shows them at once; unchanged they do not travel, changed they do', async () => {
+    const team = serverView({
+      name: 'Team',
+      baseUrl: 'https://app.example.com',
+      agentHosts: ['rt-1.example.com', '*.runtime.example.com'],
+    });
+    const { user, fake } = await openDialog([team]);
+    fake.answer('servers.update', () => ok(team));
+    await user.click(screen.getByRole('button', { name: 'Edit Team' }));
+    expect(advanced().open).toBe(true);
+    expect(hostsField().value).toBe('rt-1.example.com, *.runtime.example.com');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.update')).toHaveLength(1));
+    expect(fake.callsTo('servers.update')[0]).toEqual({
+      id: 's1',
+      patch: { name: 'Team', baseUrl: 'https://app.example.com' },
+    });
+
+    await user.click(await screen.findByRole('button', { name: 'Edit Team' }));
+    await user.clear(hostsField());
+    await user.type(hostsField(), 'rt-2.example.com');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.update')).toHaveLength(2));
+    expect(fake.callsTo('servers.update')[1]).toEqual({
+      id: 's1',
+      patch: { name: 'Team', baseUrl: 'https://app.example.com', agentHosts: ['rt-2.example.com'] },
+    });
+
+    // Emptied: an empty list, so main removes them.
+    await user.click(await screen.findByRole('button', { name: 'Edit Team' }));
+    await user.clear(hostsField());
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.update')).toHaveLength(3));
+    expect(fake.callsTo('servers.update')[2]).toMatchObject({ patch: { agentHosts: [] } });
+  });
+
+  it('a new address sends the list shown, so what the field shows is what is kept', async () => {
+    const team = serverView({ name: 'Team', baseUrl: 'https://app.example.com', agentHosts: ['10.0.0.7'] });
+    const { user, fake } = await openDialog([team]);
+    fake.answer('servers.update', () => ok(team));
+    await user.click(screen.getByRole('button', { name: 'Edit Team' }));
+    const url = screen.getByRole('textbox', { name: 'Server URL' });
+    await user.clear(url);
+    await user.type(url, 'https://app2.example.com');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.update')).toHaveLength(1));
+    expect(fake.callsTo('servers.update')[0]).toEqual({
+      id: 's1',
+      patch: { name: 'Team', baseUrl: 'https://app2.example.com', agentHosts: ['10.0.0.7'] },
+    });
+  });
+
+  it('shows an agent-host problem from the bridge on the field, opening Advanced', async () => {
+    const { user, fake } = await openDialog();
+    const message = 'Agent host "rt-1.example.com:8000" must not include a port.';
+    fake.answer('servers.add', () => fail('invalid-input', message, [{ field: 'agentHosts', message }]));
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Team');
+    await user.type(screen.getByRole('textbox', { name: 'Server URL' }), 'https://app.example.com');
+    await user.click(screen.getByText('Advanced', { selector: 'summary' }));
+    await user.type(hostsField(), 'rt-1.example.com:8000');
+    // Closed again before saving: the problem opens it.
+    await user.click(screen.getByText('Advanced', { selector: 'summary' }));
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(hostsField().getAttribute('aria-invalid')).toBe('true'));
+    // Sent as typed (it is not valid), for main to say what is wrong.
+    expect(fake.callsTo('servers.add')[0]).toMatchObject({
+      server: { agentHosts: ['rt-1.example.com:8000'] },
+    });
+    expect(description(hostsField())).toContain(message);
+    expect(hostsField().closest('.field')?.textContent).toContain('must not include a port');
+    expect(advanced().open).toBe(true);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('in Simplified Chinese: the Advanced section and the field are named', async () => {
+    const team = serverView({ name: 'Team', baseUrl: 'https://app.example.com', agentHosts: ['10.0.0.7'] });
+    const user = userEvent.setup();
+    renderWithBridge(<ServersDialog onClose={() => {}} />, {
+      servers: [team],
+      settings: { ...DEFAULT_APP_SETTINGS, language: 'zh-CN' },
+    });
+    await user.click(await screen.findByRole('button', { name: '编辑 Team' }));
+    expect(advanced('高级').open).toBe(true);
+    expect(hostsField('智能体主机').value).toBe('10.0.0.7');
+    expect(description(hostsField('智能体主机'))).toContain('*.example.com');
+  });
+});
+
 describe('the Servers dialog: Cloud organisations', () => {
   const ACME = '0b5f2c1e-7a3d-4c9b-8e6f-1a2b3c4d5e6f';
   const MINE = '6a1f3c2e-8b4d-4e5f-9a7b-0c1d2e3f4a5b';

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import {
   KEY_STORAGES,
+  agentHostsSchema,
   baseUrlSchema,
   describeProblems,
   formatProblems,
@@ -45,6 +46,9 @@ const storedServerSchema = z.object({
   // organisations (and whenever none was picked): the user's current organisation.
   orgId: orgIdSchema.optional(),
   orgName: orgNameSchema.optional(),
+  // Hosts besides the server's own where the user allows its agent servers; absent (files from before, and
+  // whenever there are none): none.
+  agentHosts: agentHostsSchema.optional(),
 });
 type StoredServer = z.output<typeof storedServerSchema>;
 
@@ -215,6 +219,7 @@ export class AccountService {
         baseUrl: valid.baseUrl,
         keyStorage,
         ...withOrg(valid.orgId ?? null, valid.orgName ?? null),
+        ...withHosts(valid.agentHosts ?? []),
       };
       try {
         await this.save([...this.servers, server]);
@@ -223,7 +228,10 @@ export class AccountService {
         throw error;
       }
       this.servers = [...this.servers, server];
-      this.logger.info(`accounts: added server ${id} (${serverKind(server.baseUrl)}, key: ${keyStorage})`);
+      const hosts = server.agentHosts ? `, agent hosts: ${server.agentHosts.length}` : '';
+      this.logger.info(
+        `accounts: added server ${id} (${serverKind(server.baseUrl)}, key: ${keyStorage}${hosts})`,
+      );
       return this.view(server);
     });
   }
@@ -238,13 +246,16 @@ export class AccountService {
       const valid = parse(serverUpdateSchema, patch);
       this.assertWritable();
       const baseUrl = valid.baseUrl ?? current.baseUrl;
+      const addressChanged = baseUrl !== current.baseUrl;
       const next: StoredServer = {
-        ...withoutOrg(current),
+        ...withoutOptional(current),
         name: valid.name ?? current.name,
         baseUrl,
-        ...nextOrg(current, valid.orgId, valid.orgName, baseUrl !== current.baseUrl),
+        ...nextOrg(current, valid.orgId, valid.orgName, addressChanged),
+        ...nextHosts(current, valid.agentHosts, addressChanged),
       };
       const orgChanged = (next.orgId ?? null) !== (current.orgId ?? null);
+      const hostsChanged = (next.agentHosts ?? []).join(' ') !== (current.agentHosts ?? []).join(' ');
       let rollback: (() => Promise<void>) | undefined;
       let staleKeychainKey = false;
 
@@ -273,7 +284,7 @@ export class AccountService {
       // Switched from keychain to a session key (typically because the keychain is down): try to tidy up.
       if (staleKeychainKey) await this.forgetKey(this.keychain, id);
       this.logger.info(
-        `accounts: updated server ${id} (key: ${next.keyStorage}${orgChanged ? `, organization: ${next.orgId ?? 'current'}` : ''})`,
+        `accounts: updated server ${id} (key: ${next.keyStorage}${orgChanged ? `, organization: ${next.orgId ?? 'current'}` : ''}${hostsChanged ? `, agent hosts: ${next.agentHosts?.length ?? 0}` : ''})`,
       );
       return this.view(next);
     });
@@ -337,6 +348,14 @@ export class AccountService {
     return this.servers.find((s) => s.id === id)?.orgId ?? null;
   }
 
+  /**
+   * The hosts besides its own where the user allows a server's agent servers (agent-address.ts), read at
+   * each check so a change applies at once; empty for none, or a server that no longer exists.
+   */
+  agentHosts(id: string): readonly string[] {
+    return this.servers.find((s) => s.id === id)?.agentHosts ?? [];
+  }
+
   private view(server: StoredServer): ServerView {
     // A 'session' entry whose key is not in this run's memory is one from an earlier run: session keys do
     // not survive a restart, so it comes back as keyStorage 'none' with `sessionKeyLost` telling the UI to
@@ -357,6 +376,7 @@ export class AccountService {
       sessionKeyLost,
       orgId: server.orgId ?? null,
       orgName: server.orgName ?? null,
+      agentHosts: [...(server.agentHosts ?? [])],
     };
   }
 
@@ -413,9 +433,28 @@ function withOrg(orgId: string | null, orgName: string | null): OrgFields {
   return orgName === null ? { orgId } : { orgId, orgName };
 }
 
-function withoutOrg(server: StoredServer): Omit<StoredServer, 'orgId' | 'orgName'> {
-  const { orgId: _orgId, orgName: _orgName, ...rest } = server;
+/** A server without the fields an update decides afresh (organisation, agent hosts). */
+function withoutOptional(server: StoredServer): Omit<StoredServer, 'orgId' | 'orgName' | 'agentHosts'> {
+  const { orgId: _orgId, orgName: _orgName, agentHosts: _agentHosts, ...rest } = server;
   return rest;
+}
+
+/** The stored agent hosts, only when there are some (files without any stay as they were). */
+function withHosts(agentHosts: readonly string[]): Pick<StoredServer, 'agentHosts'> {
+  return agentHosts.length === 0 ? {} : { agentHosts: [...agentHosts] };
+}
+
+/**
+ * The agent hosts after an update: a given list wins; otherwise a new address clears them (hosts allowed for
+ * one server are not allowed for another), and anything else keeps them.
+ */
+function nextHosts(
+  current: StoredServer,
+  agentHosts: readonly string[] | undefined,
+  addressChanged: boolean,
+): Pick<StoredServer, 'agentHosts'> {
+  if (agentHosts !== undefined) return withHosts(agentHosts);
+  return addressChanged ? {} : withHosts(current.agentHosts ?? []);
 }
 
 /**

@@ -1,8 +1,9 @@
 // The agent-server address a server gives for a V1 conversation (`conversation_url`, a sandbox's
 // `exposed_urls`) decides where the app sends the conversation's session key, its messages and its socket.
 // A server is trusted with its own conversations, not with the rest of the user's network or machine: such an
-// address is used only when it is http(s) on the app server's own host (docs/security.md §2, "Agent
-// addresses"). Anything else is an invalid agent address, refused before anything is sent there.
+// address is used only when it is http(s) on the app server's own host, or on a host the user allowed for that
+// server (its "Agent hosts": a self-hosted install whose sandboxes run on other machines) (docs/security.md §2,
+// "Agent addresses"). Anything else is an invalid agent address, refused before anything is sent there.
 import { serverKind } from '../../shared/servers';
 import { reachableConversationUrl } from './agent-server-client';
 import { ApiError } from './errors';
@@ -22,30 +23,57 @@ function cloudDomain(appUrl: URL): string | undefined {
   return appUrl.hostname.split('.').slice(-2).join('.');
 }
 
-function invalid(appUrl: URL, reason: string): ApiError {
+function invalid(appUrl: URL, reason: string, hint = ''): ApiError {
   return new ApiError(
     'invalid-response',
-    `Invalid agent address from ${label(appUrl.href)}: ${reason}. The app only talks to agents over http or https on the server's own host.`,
+    `Invalid agent address from ${label(appUrl.href)}: ${reason}. The app only talks to agents over http or https on the server's own host or a host allowed for it.${hint}`,
   );
 }
 
-/** True when an agent on `host` counts as on the app server's host (see the module comment). */
-export function agentHostAllowed(host: string, appServerUrl: string): boolean {
+/**
+ * Whether `host` is one of the user's agent hosts for the server: an entry equal to it, or a `*.domain` entry
+ * it is under (not the domain itself). Entries are in their normal form (agentHostSchema, src/shared/servers.ts),
+ * as a URL's `hostname` is: lower-case, `xn--` names, IPv6 in brackets.
+ */
+function listed(host: string, extraHosts: readonly string[]): boolean {
+  return extraHosts.some((raw) => {
+    const entry = raw.toLowerCase();
+    if (!entry.startsWith('*.')) return host === entry;
+    const suffix = entry.slice(1); // ".example.com"
+    return host.length > suffix.length && host.endsWith(suffix);
+  });
+}
+
+/**
+ * True when an agent on `host` counts as on the app server's host (see the module comment), or is on one of
+ * `extraHosts`, the hosts the user allowed for that server.
+ */
+export function agentHostAllowed(
+  host: string,
+  appServerUrl: string,
+  extraHosts: readonly string[] = [],
+): boolean {
   const app = new URL(appServerUrl);
   const agent = host.toLowerCase();
   if (agent === app.hostname) return true;
   if (LOOPBACK.has(agent) && LOOPBACK.has(app.hostname)) return true;
   const domain = cloudDomain(app);
-  return domain !== undefined && (agent === domain || agent.endsWith(`.${domain}`));
+  if (domain !== undefined && (agent === domain || agent.endsWith(`.${domain}`))) return true;
+  return agent !== '' && listed(agent, extraHosts);
 }
 
 /**
  * `conversationUrl` made reachable (`reachableConversationUrl`: loopback → the app server's host) and checked:
- * http or https, no credentials in it, on the app server's host (Cloud: under its domain). Throws an
- * `invalid-response` ApiError ("Invalid agent address …") for anything else: `ws+unix://`, `file:`, another
- * host of the user's network, a malformed address.
+ * http or https, no credentials in it, on the app server's host (Cloud: under its domain) or one of
+ * `extraHosts`. Throws an `invalid-response` ApiError ("Invalid agent address …") for anything else:
+ * `ws+unix://`, `file:`, another host of the user's network, a malformed address. The scheme and credential
+ * checks come first: no entry of `extraHosts` makes such an address usable.
  */
-export function checkedAgentUrl(conversationUrl: string, appServerUrl: string): string {
+export function checkedAgentUrl(
+  conversationUrl: string,
+  appServerUrl: string,
+  extraHosts: readonly string[] = [],
+): string {
   const app = new URL(appServerUrl);
   let given: URL;
   try {
@@ -59,7 +87,13 @@ export function checkedAgentUrl(conversationUrl: string, appServerUrl: string): 
   if (given.username || given.password) throw invalid(app, 'it carries a user name or password');
   const reachable = reachableConversationUrl(conversationUrl, appServerUrl);
   const host = new URL(reachable).hostname;
-  if (!agentHostAllowed(host, appServerUrl))
-    throw invalid(app, `${host || 'an empty host'} is not the server's host (${app.hostname})`);
+  if (!agentHostAllowed(host, appServerUrl, extraHosts))
+    throw invalid(
+      app,
+      `${host || 'an empty host'} is not the server's host (${app.hostname}) or one allowed for it`,
+      host
+        ? ` If this server's agents really run on ${host}, allow that host under Servers → Edit → "Agent hosts".`
+        : '',
+    );
   return reachable;
 }

@@ -32,6 +32,11 @@ export interface ServerConnection {
   apiKey: () => Promise<string | undefined>;
   /** Cloud: the organisation this entry acts in (sent as `X-Org-Id`); none: the user's current one. */
   orgId?: () => string | null | undefined;
+  /**
+   * Hosts besides its own where the user allows this server's agent servers (agent-address.ts), read at
+   * each check so a change applies at once; none: only the server's own host.
+   */
+  agentHosts?: () => readonly string[];
 }
 
 export interface Capabilities {
@@ -275,7 +280,11 @@ export class OpenHandsServer {
     }
     let conversationUrl: string;
     try {
-      conversationUrl = checkedAgentUrl(row.conversation_url, this.connection.baseUrl);
+      conversationUrl = checkedAgentUrl(
+        row.conversation_url,
+        this.connection.baseUrl,
+        this.connection.agentHosts?.(),
+      );
     } catch (error) {
       this.agents.delete(id);
       if (!(error instanceof ApiError)) throw error;

@@ -237,7 +237,8 @@ async function agentVersion(server: OpenHandsServer, signal?: AbortSignal): Prom
     const url = running?.exposed_urls?.find((u) => u.name === 'AGENT_SERVER')?.url;
     if (!url) return null;
     // The same check as a conversation's agent (agent-address.ts): an invalid address throws, nothing is fetched.
-    const origin = new URL(checkedAgentUrl(url, server.connection.baseUrl)).origin;
+    const origin = new URL(checkedAgentUrl(url, server.connection.baseUrl, server.connection.agentHosts?.()))
+      .origin;
     const res = await fetch(`${origin}/server_info`, {
       signal: withLimit(signal, 5000),
       redirect: 'error',

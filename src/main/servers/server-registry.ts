@@ -8,8 +8,8 @@ import { baseUrlSchema } from '../../shared/servers';
 
 /**
  * Joins the configured accounts to API clients: one `OpenHandsServer` per account (created on first use,
- * dropped when the account changes), reading its key from the account's store and its Cloud organisation
- * (`X-Org-Id`) from the account on every request, so a new key or organisation applies to the next request.
+ * dropped when the account changes), reading its key from the account's store, its Cloud organisation
+ * (`X-Org-Id`) and its agent hosts from the account on every request, so a change applies to the next one.
  */
 export class ServerRegistry {
   private readonly servers = new Map<string, { server: OpenHandsServer; baseUrl: string }>();
@@ -101,6 +101,7 @@ export class ServerRegistry {
         baseUrl,
         apiKey: () => this.keyOf(serverId),
         orgId,
+        agentHosts: () => this.accounts.agentHosts(serverId),
       },
       this.options,
     );

@@ -18,6 +18,7 @@ export function serverView(overrides: Partial<ServerView> = {}): ServerView {
     sessionKeyLost: false,
     orgId: null,
     orgName: null,
+    agentHosts: [],
     ...overrides,
   };
 }

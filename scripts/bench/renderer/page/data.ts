@@ -28,6 +28,7 @@ export const SERVERS: ServerView[] = [
     sessionKeyLost: false,
     orgId: null,
     orgName: null,
+    agentHosts: [],
   },
   {
     id: 'team',
@@ -39,6 +40,7 @@ export const SERVERS: ServerView[] = [
     sessionKeyLost: false,
     orgId: null,
     orgName: null,
+    agentHosts: [],
   },
   {
     id: 'cloud',
@@ -50,6 +52,7 @@ export const SERVERS: ServerView[] = [
     sessionKeyLost: false,
     orgId: null,
     orgName: null,
+    agentHosts: [],
   },
 ];
 

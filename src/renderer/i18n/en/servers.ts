@@ -53,4 +53,8 @@ export const servers = {
   orgPersonal: 'Personal workspace',
   orgPersonalNamed: '{name} (personal workspace)',
   orgInRow: 'Organization: {name}',
+  advanced: 'Advanced',
+  agentHosts: 'Agent hosts',
+  agentHostsHint:
+    "Hosts besides this server's own where its agent servers run, e.g. runtime.example.com or *.example.com. Leave empty unless Test connection or a conversation reports an invalid agent address.",
 };

@@ -53,4 +53,8 @@ export const servers = {
   orgPersonal: '个人工作区',
   orgPersonalNamed: '{name}（个人工作区）',
   orgInRow: '组织：{name}',
+  advanced: '高级',
+  agentHosts: '智能体主机',
+  agentHostsHint:
+    '除本服务器自身的主机外，它的智能体服务器所在的其他主机，例如 runtime.example.com 或 *.example.com。除非“测试连接”或某个会话提示智能体地址无效，否则请留空。',
 } satisfies Record<keyof typeof en, string>;

@@ -2,15 +2,29 @@
 // Test connection, Save, and (when editing) Remove with a confirmation step. Main validates everything;
 // its field problems are shown next to the fields they concern. For Cloud, once Test connection has listed
 // the user's organisations, the one this server acts in (Organization select, or the only one as text).
+// Under Advanced, the server's agent hosts: other hosts where its agent servers may run (agent-address.ts).
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import type { BridgeError, BridgeResult } from '../../../shared/bridge/contract';
-import { serverKind } from '../../../shared/servers';
+import { agentHostsSchema, serverKind, splitAgentHosts } from '../../../shared/servers';
 import { bridge, errorMessage } from '../../bridge';
 import { type Translate, useT } from '../../i18n/i18n';
 import { type ConnectionReport, type ServerView, useServersStore } from '../../stores/servers-store';
 
-type FieldName = 'name' | 'baseUrl' | 'apiKey' | 'orgId';
-const FIELD_NAMES: readonly string[] = ['name', 'baseUrl', 'apiKey', 'orgId'];
+type FieldName = 'name' | 'baseUrl' | 'apiKey' | 'orgId' | 'agentHosts';
+const FIELD_NAMES: readonly string[] = ['name', 'baseUrl', 'apiKey', 'orgId', 'agentHosts'];
+
+/**
+ * The agent hosts as typed (commas or spaces between them), normalised as main will keep them when they are
+ * valid; otherwise as typed, for main to say what is wrong next to the field.
+ */
+function typedHosts(text: string): string[] {
+  const typed = splitAgentHosts(text);
+  const valid = agentHostsSchema.safeParse(typed);
+  return valid.success ? valid.data : typed;
+}
+
+const sameHosts = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((host, i) => host === b[i]);
 
 type Organization = NonNullable<ConnectionReport['organizations']>[number];
 
@@ -68,6 +82,9 @@ export function ServerForm({ server, focusKey = false, onDone }: ServerFormProps
   // The organisations the last Test connection listed (Cloud); they go when the address or key changes.
   const [orgs, setOrgs] = useState<readonly Organization[] | null>(null);
   const [orgId, setOrgId] = useState<string | null>(server?.orgId ?? null);
+  const [agentHosts, setAgentHosts] = useState(server?.agentHosts.join(', ') ?? '');
+  // Advanced starts open when the server has agent hosts, so they are never out of sight when editing it.
+  const [advancedOpen, setAdvancedOpen] = useState((server?.agentHosts.length ?? 0) > 0);
 
   const nameRef = useRef<HTMLInputElement>(null);
   const keyRef = useRef<HTMLInputElement>(null);
@@ -95,6 +112,7 @@ export function ServerForm({ server, focusKey = false, onDone }: ServerFormProps
       else general.push(problem.message);
     }
     setFieldErrors(fields);
+    if (fields.agentHosts !== undefined) setAdvancedOpen(true);
     const hasFields = Object.keys(fields).length > 0;
     setFormError(general.length > 0 ? general.join(' ') : hasFields ? null : error.message);
   };
@@ -159,10 +177,21 @@ export function ServerForm({ server, focusKey = false, onDone }: ServerFormProps
     // itself when the address changes).
     const picked = orgs?.find((o) => o.id === orgId);
     const org = picked ? { orgId: picked.id, orgName: picked.name } : {};
+    // Agent hosts travel when there are some to add, or when editing changed them or the address: what the
+    // field shows is what is kept (main would clear them on a new address if they did not travel).
+    const hostList = typedHosts(agentHosts);
+    const hostsGo = server
+      ? baseUrl.trim() !== server.baseUrl || !sameHosts(hostList, server.agentHosts)
+      : hostList.length > 0;
+    const hosts = hostsGo ? { agentHosts: hostList } : {};
     void finish(() =>
       server
-        ? bridge().servers.update({ id: server.id, patch: { name, baseUrl, ...key, ...org }, ...where })
-        : bridge().servers.add({ server: { name, baseUrl, ...key, ...org }, ...where }),
+        ? bridge().servers.update({
+            id: server.id,
+            patch: { name, baseUrl, ...key, ...org, ...hosts },
+            ...where,
+          })
+        : bridge().servers.add({ server: { name, baseUrl, ...key, ...org, ...hosts }, ...where }),
     );
   };
 
@@ -264,6 +293,38 @@ export function ServerForm({ server, focusKey = false, onDone }: ServerFormProps
       <p className="hint" id={`${ids}-session-hint`}>
         {t('servers.sessionOnlyHint')}
       </p>
+
+      <details
+        className="server-form-advanced"
+        open={advancedOpen}
+        onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}
+      >
+        <summary>{t('servers.advanced')}</summary>
+        <Field
+          id={`${ids}-hosts`}
+          label={t('servers.agentHosts')}
+          error={fieldErrors.agentHosts}
+          hint={t('servers.agentHostsHint')}
+        >
+          <input
+            id={`${ids}-hosts`}
+            type="text"
+            value={agentHosts}
+            spellCheck={false}
+            autoCapitalize="off"
+            autoComplete="off"
+            aria-invalid={fieldErrors.agentHosts ? true : undefined}
+            aria-describedby={described(
+              `${ids}-hosts-hint`,
+              fieldErrors.agentHosts !== undefined && `${ids}-hosts-error`,
+            )}
+            onChange={(e) => {
+              setAgentHosts(e.target.value);
+              edited();
+            }}
+          />
+        </Field>
+      </details>
 
       <TestResult test={test} />
       {orgs && orgs.length > 1 ? (
