@@ -11,7 +11,7 @@ import { KeytarSecretStore } from '../src/main/accounts/secret-store';
 import { startWebMain } from '../src/main/web/web-main';
 import { seedDemo } from '../test/simulator/seed';
 import { startSimulator } from '../test/simulator/simulator';
-import { findElectronBinary } from './electron-binary';
+import { ensureElectronBinary } from './electron-binary';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -29,8 +29,10 @@ async function main(): Promise<void> {
   const accounts = await AccountService.open({ dataDir, keychain: new KeytarSecretStore() });
   await accounts.add({ name: 'Demo (simulator)', baseUrl: sim.url });
 
-  const electron = findElectronBinary();
-  if (electron) {
+  // Electron fetches its binary on first launch (not at install): fetched here, bounded, so that a machine
+  // that cannot reach Electron's downloads gets browser mode instead of a hang.
+  const electron = ensureElectronBinary(120_000);
+  if ('path' in electron) {
     const app = spawn('npx', ['electron-vite', 'preview'], {
       stdio: 'inherit',
       env: { ...process.env, OPENHANDS_DESKTOP_USER_DATA: dataDir },
@@ -42,8 +44,7 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write(
-    'The Electron binary is not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD or no network at install time),\n' +
-      'so the app opens in browser mode instead.\n',
+    `The Electron binary could not be had here (${electron.missing}), so the app opens in browser mode: open the address below.\n`,
   );
   if (!existsSync(path.join(ROOT, 'out', 'renderer', 'index.html')))
     execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'ignore' });

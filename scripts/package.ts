@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chooseElectronDist, findElectronBinary } from './electron-binary';
+import { chooseElectronDist, ensureElectronBinary } from './electron-binary';
 
 const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -37,11 +37,16 @@ const electronVersion = (
     version: string;
   }
 ).version;
+const explicit = explicitDist === undefined ? undefined : path.resolve(explicitDist);
+const envDist = process.env.ELECTRON_DIST ? path.resolve(process.env.ELECTRON_DIST) : undefined;
+// No distribution given: the electron package's own, fetched now if it has none yet (Electron ≥ 42).
+const installed = (explicit ?? envDist) ? undefined : ensureElectronBinary();
+if (installed && 'missing' in installed) console.error(`package: the Electron binary: ${installed.missing}`);
 const choice = chooseElectronDist({
-  explicit: explicitDist === undefined ? undefined : path.resolve(explicitDist),
-  env: process.env.ELECTRON_DIST ? path.resolve(process.env.ELECTRON_DIST) : undefined,
+  explicit,
+  env: envDist,
   platform: process.platform,
-  installedBinary: findElectronBinary(),
+  installedBinary: installed && 'path' in installed ? installed.path : undefined,
   electronVersion,
 });
 if ('error' in choice) fail(choice.error);

@@ -13,7 +13,7 @@ export async function bundle(entry: string, name: string): Promise<string> {
     entryPoints: [path.resolve(ROOT, entry)],
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'cjs',
     outfile,
     external: ['electron', 'keytar', 'bufferutil', 'utf-8-validate'],

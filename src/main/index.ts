@@ -1,7 +1,8 @@
-import { app, BrowserWindow, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, screen, session, shell } from 'electron';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { APP_ID, APP_NAME, toDesktopPlatform } from '../shared/app-info';
+import { resolveLanguage } from '../shared/settings';
 import type { ConversationVersion } from '../shared/openhands-enums';
 import { sameId } from './api/ids';
 import { createBridgeHandlers } from './bridge/handlers';
@@ -22,10 +23,11 @@ import { appUrlFor, createMainWindow, currentWindowState } from './electron/main
 import { createNotifier, revealWindow } from './electron/notifier';
 import { watchPowerEvents } from './electron/power-events';
 import { createTray, type AppTray } from './electron/tray';
-import { consoleLogger } from './logger';
+import { createFileLogger } from './file-logger';
 import { externalLinkTarget, isAllowedNavigation } from './navigation-policy';
 import { appMenuModel, HELP_URL, PAGE_SHORTCUTS, type MenuCommand } from './shell/app-menu';
 import { CrashReloadPolicy } from './shell/crash-policy';
+import { startupFailureText } from './shell/startup-failure';
 import { deepLinkFromArgv, parseDeepLink, resolveDeepLink, type DeepLink } from './shell/deep-link';
 import { trayIconFile } from './shell/icons';
 import { loadWindowState, restoreWindowState, saveWindowState, type WindowState } from './shell/window-state';
@@ -35,9 +37,6 @@ import { resolveUserDataDir } from './user-data-dir';
 // Composition root: Electron adapters in, services from compose.ts. Every decision worth testing lives in a
 // pure module (shell/, navigation-policy.ts, notify/) or an adapter tested with electron mocked.
 
-const logger = consoleLogger;
-// First thing: a missed `.catch` anywhere below is logged, and the outbox and streams keep running.
-keepRunningOnUnhandledRejection(logger);
 const platform = toDesktopPlatform(process.platform);
 const dataDir = resolveUserDataDir({
   argv: process.argv,
@@ -47,6 +46,12 @@ const dataDir = resolveUserDataDir({
   cwd: process.cwd(),
 });
 app.setPath('userData', dataDir);
+// The platform's log folder (macOS ~/Library/Logs/OpenHands Desktop, elsewhere <user data>/logs), worked out
+// again now that the user-data folder is set.
+app.setAppLogsPath();
+const logger = createFileLogger(path.join(app.getPath('logs'), 'main.log'));
+// First thing: a missed `.catch` anywhere below is logged, and the outbox and streams keep running.
+keepRunningOnUnhandledRejection(logger);
 if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
 // Built layout: out/main/index.js, out/preload/index.js, out/renderer/index.html; icons in build/ (packed too).
@@ -135,6 +140,11 @@ function runMenuCommand(command: MenuCommand): void {
       if (target) void shell.openExternal(target);
       return;
     }
+    case 'open-logs':
+      void shell.openPath(path.dirname(logger.file)).then((problem) => {
+        if (problem) logger.warn(`could not open the logs folder: ${problem}`);
+      });
+      return;
     case 'show-conversations': {
       const window = showWindow();
       whenPageLoaded(window, () => sendEvent(window.webContents, 'navigate', { to: 'list' }));
@@ -166,7 +176,22 @@ if (!primary) {
     openExternal: (url) => shell.openExternal(url),
     logger,
   });
-  void app.whenReady().then(start);
+  void app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      // Never a tray icon with nothing behind it: say what failed, then quit.
+      logger.error(
+        `start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      const text = startupFailureText(error, {
+        dataDir,
+        logFile: logger.file,
+        language: resolveLanguage('system', app.getLocale()),
+      });
+      dialog.showErrorBox(text.title, text.body);
+      app.exit(1);
+    });
 }
 
 async function start(): Promise<void> {
@@ -216,6 +241,7 @@ async function start(): Promise<void> {
   tray = appTray;
   services = await createMainServices({
     dataDir,
+    logger,
     systemLocale: app.getLocale(),
     adapters: {
       notify: (n) => notifier.show(n),

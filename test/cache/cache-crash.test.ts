@@ -30,7 +30,7 @@ beforeAll(async () => {
     bundle: true,
     platform: 'node',
     format: 'cjs',
-    target: 'node20',
+    target: 'node22',
     outfile: writer,
     logLevel: 'silent',
   });

@@ -1,4 +1,5 @@
 // electron-builder.yml checked by electron-builder's own loader and JSON schema, without building.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -82,6 +83,20 @@ describe('electron-builder.yml', () => {
     expect(config.mac?.notarize).toBeUndefined();
     expect(config.win).toMatchObject({ target: ['nsis'], icon: 'build/icon.ico' });
     expect(config.linux).toMatchObject({ target: ['AppImage', 'deb'], icon: 'build/icons' });
+  });
+
+  it('ships only the Chromium locales the app speaks, and no renderer package twice', async () => {
+    expect((await load()).electronLanguages).toEqual(['en-US', 'zh-CN']);
+    // The renderer's packages are bundled into out/renderer by Vite; as dependencies electron-builder would
+    // copy them into the installer's node_modules as well.
+    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    for (const name of ['react', 'react-dom', 'zustand', '@tanstack/react-virtual']) {
+      expect(manifest.dependencies[name], name).toBeUndefined();
+      expect(manifest.devDependencies[name], name).toMatch(/^\d+\.\d+\.\d+$/);
+    }
   });
 
   it('flips the hardening fuses', async () => {

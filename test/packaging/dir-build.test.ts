@@ -4,7 +4,15 @@
 // The stand-in "electron" is a tiny file carrying the fuse wire (sentinel + version + states) that
 // @electron/fuses edits in a real binary.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,11 +25,20 @@ const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 const DEFAULT_WIRE = '10110001';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'dir-build-'));
+const electronVersion = (
+  JSON.parse(readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
+/** A few of the Chromium locales a real Electron distribution carries (about 55 in all). */
+const LOCALES = ['de', 'en-US', 'fr', 'ja', 'zh-CN', 'zh-TW'];
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function fakeElectronDist(): string {
   const dist = path.join(scratch, 'electron-dist');
   mkdirSync(path.join(dist, 'resources'), { recursive: true });
+  mkdirSync(path.join(dist, 'locales'), { recursive: true });
+  for (const locale of LOCALES) writeFileSync(path.join(dist, 'locales', `${locale}.pak`), locale);
   const binary = Buffer.concat([
     Buffer.from('#!/bin/sh\nexit 0\n'),
     Buffer.from(SENTINEL),
@@ -29,7 +46,7 @@ function fakeElectronDist(): string {
     Buffer.from(DEFAULT_WIRE),
   ]);
   writeFileSync(path.join(dist, 'electron'), binary, { mode: 0o755 });
-  writeFileSync(path.join(dist, 'version'), '41.7.1');
+  writeFileSync(path.join(dist, 'version'), electronVersion);
   writeFileSync(path.join(dist, 'LICENSE'), 'stand-in');
   return dist;
 }
@@ -47,7 +64,7 @@ describe('electron-builder --dir with a stand-in Electron', () => {
         '--linux',
         '--dir',
         `-c.electronDist=${fakeElectronDist()}`,
-        '-c.electronVersion=41.7.1',
+        `-c.electronVersion=${electronVersion}`,
         // Rebuilding keytar for Electron downloads Electron's headers: not possible here.
         '-c.npmRebuild=false',
         `-c.directories.output=${output}`,
@@ -62,6 +79,8 @@ describe('electron-builder --dir with a stand-in Electron', () => {
     // runAsNode off, cookies encrypted, NODE_OPTIONS off, --inspect off, asar integrity on, only asar,
     // (V8 snapshot untouched), file:// privileges kept (see electron-builder.yml).
     expect(wire).toBe('01001101');
+    // Only the locales the app speaks are shipped.
+    expect(readdirSync(path.join(app, 'locales')).sort()).toEqual(['en-US.pak', 'zh-CN.pak']);
 
     const asar = fromBuilder('@electron/asar') as { listPackage(archive: string, options: object): string[] };
     const files = asar

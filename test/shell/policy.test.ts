@@ -136,6 +136,7 @@ describe('appMenuModel', () => {
       ['show-conversations', 'CmdOrCtrl+Shift+L', true],
       ['search', 'CmdOrCtrl+K', false],
       ['help', undefined, true],
+      ['open-logs', undefined, true],
     ]);
   });
 

@@ -43,7 +43,7 @@ describe('a 1 GiB upload', () => {
         entryPoints: [join(__dirname, 'upload-child.ts')],
         bundle: true,
         platform: 'node',
-        target: 'node20',
+        target: 'node22',
         format: 'cjs',
         outfile: child,
         logLevel: 'silent',

@@ -31,7 +31,8 @@ const SESSION_HINT =
   'You can keep the key for this session only; you will need to enter it again after restarting OpenHands Desktop.';
 
 const USER_MESSAGES: Record<KeychainUnavailableReason, string> = {
-  'module-missing': `The system keychain cannot be used because its support module could not be loaded, so API keys cannot be saved securely on this computer. ${SESSION_HINT}`,
+  // keytar is an optional dependency: an install without libsecret's headers (Linux) still works, without it.
+  'module-missing': `The system keychain cannot be used because its support module (keytar) is not installed or could not be loaded, so API keys are kept for this session only until it works. ${SESSION_HINT} To fix it in a development install: on Debian/Ubuntu run \`sudo apt-get install libsecret-1-dev pkg-config\`, then \`npm rebuild keytar\`.`,
   locked:
     'The system keychain is locked, so OpenHands Desktop cannot read or save API keys. Unlock it (on Linux: the login keyring, for example in Passwords and Keys, or by logging in again); the app uses it again as soon as it is unlocked. Nothing is sent to a server without its key meanwhile.',
   unreachable: `The system keychain could not be reached, so the API key cannot be saved securely. On Linux this usually means no keyring service (such as GNOME Keyring or KWallet) is running in your session. ${SESSION_HINT}`,

@@ -2,7 +2,8 @@
 // (src/main/electron/app-menu.ts) maps it onto Electron's Menu; what each command does is decided in index.ts.
 import { APP_NAME, type DesktopPlatform } from '../../shared/app-info';
 
-export type MenuCommand = 'new-conversation' | 'show-conversations' | 'search' | 'settings' | 'help';
+export type MenuCommand =
+  'new-conversation' | 'show-conversations' | 'search' | 'settings' | 'help' | 'open-logs';
 
 /** Electron's standard menu roles that we use (a subset of its MenuItemConstructorOptions['role']). */
 export type MenuRole =
@@ -161,7 +162,12 @@ export function appMenuModel(options: { platform: DesktopPlatform; devTools: boo
     type: 'submenu',
     label: 'Help',
     role: 'help',
-    items: [{ type: 'command', id: 'help', label: 'OpenHands Documentation', registerAccelerator: true }],
+    items: [
+      { type: 'command', id: 'help', label: 'OpenHands Documentation', registerAccelerator: true },
+      separator,
+      // The main process's log file (file-logger.ts), for a bug report.
+      { type: 'command', id: 'open-logs', label: 'Open Logs Folder', registerAccelerator: true },
+    ],
   });
   return menus;
 }

@@ -8,6 +8,7 @@ import { forwardBridgeEvents } from '../bridge/bridge-events';
 import { createDispatch, type Dispatch } from '../bridge/dispatch';
 import { createBridgeHandlers } from '../bridge/handlers';
 import { createMainServices, type MainServices } from '../compose';
+import { createFileLogger } from '../file-logger';
 import { consoleLogger, type Logger } from '../logger';
 import { SystemEventEmitter } from '../system-events';
 import { keepRunningOnUnhandledRejection } from '../unhandled-rejections';
@@ -57,7 +58,6 @@ function appVersion(appRoot: string): string {
 
 /** Starts browser mode; resolves once the page can be opened, or undefined after reporting a problem. */
 export async function startWebMain(options: WebMainOptions): Promise<RunningWebMain | undefined> {
-  const logger = options.logger ?? consoleLogger;
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const err = options.err ?? ((line: string) => process.stderr.write(`${line}\n`));
   const port = parsePort(options.argv);
@@ -77,6 +77,8 @@ export async function startWebMain(options: WebMainOptions): Promise<RunningWebM
     homedir: homedir(),
     cwd: process.cwd(),
   });
+  // Browser mode's log: in the user-data folder (and on the console), unless the caller brings its own.
+  const logger = options.logger ?? createFileLogger(path.join(dataDir, 'logs', 'main.log'));
 
   // Events reach pages through the server, which starts after the services: until then there is no page.
   let server: WebServer | undefined;
