@@ -25,7 +25,13 @@ import { watchPowerEvents } from './electron/power-events';
 import { createTray, type AppTray } from './electron/tray';
 import { createFileLogger } from './file-logger';
 import { externalLinkTarget, isAllowedNavigation } from './navigation-policy';
-import { appMenuModel, HELP_URL, PAGE_SHORTCUTS, type MenuCommand } from './shell/app-menu';
+import {
+  aboutPanelOptions,
+  appMenuModel,
+  HELP_URL,
+  PAGE_SHORTCUTS,
+  type MenuCommand,
+} from './shell/app-menu';
 import { CrashReloadPolicy } from './shell/crash-policy';
 import { startupFailureText } from './shell/startup-failure';
 import { deepLinkFromArgv, parseDeepLink, resolveDeepLink, type DeepLink } from './shell/deep-link';
@@ -197,6 +203,14 @@ if (!primary) {
 async function start(): Promise<void> {
   hardenSession(session.defaultSession, { appUrl, logger });
   installAppMenu(appMenuModel({ platform, devTools: !app.isPackaged }), runMenuCommand);
+  app.setAboutPanelOptions(
+    aboutPanelOptions({
+      app: app.getVersion(),
+      electron: process.versions.electron,
+      chrome: process.versions.chrome,
+      node: process.versions.node,
+    }),
+  );
   restoredState = restoreWindowState(
     await loadWindowState(dataDir),
     screen.getAllDisplays().map((display) => display.workArea),

@@ -6,7 +6,7 @@ import {
   isAllowedNavigation,
   isPermissionAllowed,
 } from '../../src/main/navigation-policy';
-import { appMenuModel, type AppMenuItem } from '../../src/main/shell/app-menu';
+import { aboutPanelOptions, appMenuModel, type AppMenuItem } from '../../src/main/shell/app-menu';
 import { trayIconFile } from '../../src/main/shell/icons';
 
 const APP = 'file:///opt/OpenHands%20Desktop/resources/app.asar/out/renderer/index.html';
@@ -138,6 +138,27 @@ describe('appMenuModel', () => {
       ['help', undefined, true],
       ['open-logs', undefined, true],
     ]);
+  });
+
+  it('has About in the Help menu on Windows and Linux, with the versions a bug report needs', () => {
+    for (const platform of ['win32', 'linux'] as const) {
+      const help = appMenuModel({ platform, devTools: false }).find(
+        (m) => m.type === 'submenu' && m.role === 'help',
+      );
+      const items = help?.type === 'submenu' ? help.items : [];
+      expect(items.at(-1)).toEqual({ type: 'role', role: 'about' });
+    }
+    const mac = appMenuModel({ platform: 'darwin', devTools: false });
+    const macAbout = flatten(mac).filter((i) => i.type === 'role' && i.role === 'about');
+    expect(macAbout).toHaveLength(1);
+    expect(
+      aboutPanelOptions({ app: '0.1.0', electron: '45.5.0', chrome: '148.0.1', node: '24.11.1' }),
+    ).toEqual({
+      applicationName: 'OpenHands Desktop',
+      applicationVersion: '0.1.0',
+      version: 'Electron 45.5.0 · Chromium 148.0.1 · Node 24.11.1',
+      copyright: 'Copyright © OpenHands Desktop contributors',
+    });
   });
 
   it('puts Settings and Quit in the File menu elsewhere, and dev tools only in development', () => {

@@ -167,9 +167,29 @@ export function appMenuModel(options: { platform: DesktopPlatform; devTools: boo
       separator,
       // The main process's log file (file-logger.ts), for a bug report.
       { type: 'command', id: 'open-logs', label: 'Open Logs Folder', registerAccelerator: true },
+      // macOS has About in the app menu; elsewhere it lives here (the panel: aboutPanelOptions below).
+      ...(mac ? [] : [separator, role('about')]),
     ],
   });
   return menus;
+}
+
+/**
+ * What the About panel shows (Electron's `app.setAboutPanelOptions`): the app's version and the versions of
+ * what it runs on, which a bug report needs.
+ */
+export function aboutPanelOptions(versions: {
+  app: string;
+  electron: string;
+  chrome: string;
+  node: string;
+}): { applicationName: string; applicationVersion: string; version: string; copyright: string } {
+  return {
+    applicationName: APP_NAME,
+    applicationVersion: versions.app,
+    version: `Electron ${versions.electron} · Chromium ${versions.chrome} · Node ${versions.node}`,
+    copyright: 'Copyright © OpenHands Desktop contributors',
+  };
 }
 
 /** Where "Help → OpenHands Documentation" goes (opened in the browser, through the external-link policy). */
