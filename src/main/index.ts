@@ -24,6 +24,7 @@ import { createNotifier, revealWindow } from './electron/notifier';
 import { watchPowerEvents } from './electron/power-events';
 import { createTray, type AppTray } from './electron/tray';
 import { createFileLogger } from './file-logger';
+import { trustSystemCertificates } from './network/environment';
 import { externalLinkTarget, isAllowedNavigation } from './navigation-policy';
 import {
   aboutPanelOptions,
@@ -58,6 +59,9 @@ app.setAppLogsPath();
 const logger = createFileLogger(path.join(app.getPath('logs'), 'main.log'));
 // First thing: a missed `.catch` anywhere below is logged, and the outbox and streams keep running.
 keepRunningOnUnhandledRejection(logger);
+// TLS trusts the OS certificate store too (a corporate proxy's CA is installed there). The system proxy
+// settings are not followed yet in the Electron app (docs/install.md).
+logger.info(`network: ${trustSystemCertificates()} certificates from the system store trusted`);
 if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
 // Built layout: out/main/index.js, out/preload/index.js, out/renderer/index.html; icons in build/ (packed too).

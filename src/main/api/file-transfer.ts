@@ -6,6 +6,7 @@ import https from 'node:https';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { agentFor } from '../network/environment';
 import { ApiError, errorForStatus } from './errors';
 import { label, retryAfterMs } from './http-client';
 import { buildUrl } from './ids';
@@ -68,7 +69,9 @@ function fileUrl(
 
 function send(url: string, options: http.RequestOptions, signal?: AbortSignal): http.ClientRequest {
   const client = url.startsWith('https:') ? https : http;
-  return client.request(url, { ...options, ...(signal ? { signal } : {}) });
+  // Through the environment's proxy when one is named (browser mode; network/environment.ts).
+  const agent = agentFor(url);
+  return client.request(url, { ...options, ...(agent ? { agent } : {}), ...(signal ? { signal } : {}) });
 }
 
 async function readSmallBody(response: IncomingMessage, limit = 1024 * 1024): Promise<unknown> {

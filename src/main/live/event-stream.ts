@@ -9,6 +9,7 @@ import { type AgentEvent, agentEventSchema } from '../api/schemas/agent-server';
 import { lenientEnum } from '../api/schemas/lenient';
 import { type Clock, systemClock } from '../clock';
 import { consoleLogger, type Logger } from '../logger';
+import { agentFor } from '../network/environment';
 import {
   type EventCursor,
   type EventPageSource,
@@ -532,7 +533,9 @@ export class ConversationStream {
     const target = auth === 'query' ? `${url}?session_api_key=${encodeURIComponent(key)}` : url;
     let ws: WebSocket;
     try {
+      const proxy = agentFor(target);
       ws = new WebSocket(target, {
+        ...(proxy ? { agent: proxy } : {}),
         headers: auth === 'header' ? { 'X-Session-API-Key': key } : {},
         maxPayload: MAX_FRAME_BYTES,
         followRedirects: false,

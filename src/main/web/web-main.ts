@@ -9,6 +9,7 @@ import { createDispatch, type Dispatch } from '../bridge/dispatch';
 import { createBridgeHandlers } from '../bridge/handlers';
 import { createMainServices, type MainServices } from '../compose';
 import { createFileLogger } from '../file-logger';
+import { trustSystemCertificates, useEnvironmentProxy } from '../network/environment';
 import { consoleLogger, type Logger } from '../logger';
 import { SystemEventEmitter } from '../system-events';
 import { keepRunningOnUnhandledRejection } from '../unhandled-rejections';
@@ -142,6 +143,12 @@ export async function startWebMain(options: WebMainOptions): Promise<RunningWebM
 export async function webMain(appRoot: string): Promise<void> {
   // Before anything starts: a missed `.catch` is logged, and the page keeps its server (see the module).
   keepRunningOnUnhandledRejection(consoleLogger);
+  // The network like the rest of the command line: the environment's proxy, the OS certificate store.
+  const proxied = useEnvironmentProxy(process.env);
+  const systemCerts = trustSystemCertificates();
+  consoleLogger.info(
+    `network: ${proxied ? 'through the proxy HTTPS_PROXY/HTTP_PROXY names (NO_PROXY honoured)' : 'direct'}; ${systemCerts} certificates from the system store trusted`,
+  );
   const running = await startWebMain({ argv: process.argv.slice(2), env: process.env, appRoot });
   if (!running) {
     process.exitCode = 1;
