@@ -2,7 +2,7 @@ import { app, BrowserWindow, dialog, screen, session, shell } from 'electron';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { APP_ID, APP_NAME, toDesktopPlatform } from '../shared/app-info';
-import { resolveLanguage } from '../shared/settings';
+import { type Language, resolveLanguage } from '../shared/settings';
 import type { ConversationVersion } from '../shared/openhands-enums';
 import { sameId } from './api/ids';
 import { createBridgeHandlers } from './bridge/handlers';
@@ -206,7 +206,17 @@ if (!primary) {
 
 async function start(): Promise<void> {
   hardenSession(session.defaultSession, { appUrl, logger });
-  installAppMenu(appMenuModel({ platform, devTools: !app.isPackaged }), runMenuCommand);
+  // In the system's language until the settings are read (below), then in the app's.
+  const menuIn = (language: Language): void =>
+    installAppMenu(
+      appMenuModel({
+        platform,
+        devTools: !app.isPackaged,
+        locale: resolveLanguage(language, app.getLocale()),
+      }),
+      runMenuCommand,
+    );
+  menuIn('system');
   app.setAboutPanelOptions(
     aboutPanelOptions({
       app: app.getVersion(),
@@ -269,6 +279,13 @@ async function start(): Promise<void> {
     },
   });
   const running = services;
+  menuIn(running.settings.get().language);
+  let menuLanguage = running.settings.get().language;
+  running.settings.onChange((next) => {
+    if (next.language === menuLanguage) return;
+    menuLanguage = next.language;
+    menuIn(next.language);
+  });
   shutdown = installShutdown({
     close: async () => {
       if (mainWindow && !mainWindow.isDestroyed())

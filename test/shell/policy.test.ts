@@ -161,6 +161,30 @@ describe('appMenuModel', () => {
     });
   });
 
+  it('speaks the app’s language: every menu, command and standard item is labelled in Chinese', () => {
+    for (const platform of ['darwin', 'win32', 'linux'] as const) {
+      const menu = appMenuModel({ platform, devTools: true, locale: 'zh-CN' });
+      const labels = menu.flatMap((m) => (m.type === 'submenu' && m.role !== 'appMenu' ? [m.label] : []));
+      expect(labels).toEqual(['文件', '编辑', '视图', '窗口', '帮助']);
+      for (const item of flatten(menu)) {
+        if (item.type === 'separator' || item.type === 'submenu') continue;
+        // Chinese text (CJK) in every label: nothing left in English.
+        expect(item.label, JSON.stringify(item)).toMatch(/[\u4e00-\u9fff]/);
+      }
+    }
+    const file = appMenuModel({ platform: 'linux', devTools: false, locale: 'zh-CN' })[0];
+    const fileItems = file?.type === 'submenu' ? flatten(file.items) : [];
+    expect(fileItems.flatMap((i) => (i.type === 'command' ? [i.label] : []))).toEqual([
+      '新建会话',
+      '所有会话',
+      '搜索',
+      '设置',
+    ]);
+    // English stays as Electron names its standard items (no labels of ours).
+    const en = flatten(appMenuModel({ platform: 'linux', devTools: false, locale: 'en' }));
+    expect(en.filter((i) => i.type === 'role' && i.label !== undefined)).toEqual([]);
+  });
+
   it('puts Settings and Quit in the File menu elsewhere, and dev tools only in development', () => {
     const menu = appMenuModel({ platform: 'win32', devTools: true });
     expect(menu[0]?.type === 'submenu' && menu[0].role).toBe('fileMenu');

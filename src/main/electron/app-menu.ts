@@ -12,7 +12,11 @@ export function menuTemplate(
       case 'separator':
         return { type: 'separator' };
       case 'role':
-        return { role: item.role, ...(item.accelerator ? { accelerator: item.accelerator } : {}) };
+        return {
+          role: item.role,
+          ...(item.label ? { label: item.label } : {}),
+          ...(item.accelerator ? { accelerator: item.accelerator } : {}),
+        };
       case 'command':
         return {
           id: item.id,

@@ -1,6 +1,7 @@
 // The application menu as plain data: standard roles plus our commands. The adapter
 // (src/main/electron/app-menu.ts) maps it onto Electron's Menu; what each command does is decided in index.ts.
 import { APP_NAME, type DesktopPlatform } from '../../shared/app-info';
+import type { Locale } from '../notify/notification-model';
 
 export type MenuCommand =
   'new-conversation' | 'show-conversations' | 'search' | 'settings' | 'help' | 'open-logs';
@@ -34,7 +35,7 @@ export type MenuRole =
 export type SubmenuRole = 'appMenu' | 'fileMenu' | 'editMenu' | 'viewMenu' | 'windowMenu' | 'help';
 
 export type AppMenuItem =
-  | { type: 'role'; role: MenuRole; accelerator?: string }
+  | { type: 'role'; role: MenuRole; label?: string; accelerator?: string }
   | { type: 'separator' }
   | {
       type: 'command';
@@ -50,8 +51,64 @@ export type AppMenuItem =
   | { type: 'submenu'; label?: string; role?: SubmenuRole; items: AppMenuItem[] };
 
 const separator: AppMenuItem = { type: 'separator' };
-const role = (name: MenuRole, accelerator?: string): AppMenuItem =>
-  accelerator ? { type: 'role', role: name, accelerator } : { type: 'role', role: name };
+/** Menu text per language: Electron names role items in English only, so they get labels here too. */
+const MENU_STRINGS = {
+  en: {
+    file: 'File',
+    edit: 'Edit',
+    view: 'View',
+    window: 'Window',
+    help: 'Help',
+    settingsMac: 'Settings…',
+    settings: 'Settings',
+    newConversation: 'New Conversation',
+    allConversations: 'All Conversations',
+    search: 'Search',
+    documentation: 'OpenHands Documentation',
+    openLogs: 'Open Logs Folder',
+    roles: {} as Partial<Record<MenuRole, string>>,
+  },
+  'zh-CN': {
+    file: '文件',
+    edit: '编辑',
+    view: '视图',
+    window: '窗口',
+    help: '帮助',
+    settingsMac: '设置…',
+    settings: '设置',
+    newConversation: '新建会话',
+    allConversations: '所有会话',
+    search: '搜索',
+    documentation: 'OpenHands 文档',
+    openLogs: '打开日志文件夹',
+    roles: {
+      about: `关于 ${APP_NAME}`,
+      services: '服务',
+      hide: `隐藏 ${APP_NAME}`,
+      hideOthers: '隐藏其他',
+      unhide: '全部显示',
+      quit: '退出',
+      close: '关闭窗口',
+      undo: '撤销',
+      redo: '重做',
+      cut: '剪切',
+      copy: '复制',
+      paste: '粘贴',
+      pasteAndMatchStyle: '粘贴并匹配样式',
+      delete: '删除',
+      selectAll: '全选',
+      reload: '重新加载',
+      toggleDevTools: '开发者工具',
+      resetZoom: '实际大小',
+      zoomIn: '放大',
+      zoomOut: '缩小',
+      togglefullscreen: '全屏',
+      minimize: '最小化',
+      zoom: '缩放',
+      front: '全部置于顶层',
+    } as Partial<Record<MenuRole, string>>,
+  },
+} as const;
 
 /** Keys the renderer handles itself (use-shortcuts.ts): the menu shows them and sends them when clicked. */
 export const PAGE_SHORTCUTS: Readonly<Record<'new-conversation' | 'search' | 'settings', string>> = {
@@ -60,12 +117,27 @@ export const PAGE_SHORTCUTS: Readonly<Record<'new-conversation' | 'search' | 'se
   settings: ',',
 };
 
-export function appMenuModel(options: { platform: DesktopPlatform; devTools: boolean }): AppMenuItem[] {
+export function appMenuModel(options: {
+  platform: DesktopPlatform;
+  devTools: boolean;
+  /** The app's language (English when absent). */
+  locale?: Locale;
+}): AppMenuItem[] {
   const mac = options.platform === 'darwin';
+  const t = MENU_STRINGS[options.locale ?? 'en'];
+  const role = (name: MenuRole, accelerator?: string): AppMenuItem => {
+    const label = t.roles[name];
+    return {
+      type: 'role',
+      role: name,
+      ...(label ? { label } : {}),
+      ...(accelerator ? { accelerator } : {}),
+    };
+  };
   const settings: AppMenuItem = {
     type: 'command',
     id: 'settings',
-    label: mac ? 'Settings…' : 'Settings',
+    label: mac ? t.settingsMac : t.settings,
     accelerator: 'CmdOrCtrl+,',
     registerAccelerator: false,
   };
@@ -91,27 +163,27 @@ export function appMenuModel(options: { platform: DesktopPlatform; devTools: boo
     });
   menus.push({
     type: 'submenu',
-    label: 'File',
+    label: t.file,
     role: 'fileMenu',
     items: [
       {
         type: 'command',
         id: 'new-conversation',
-        label: 'New Conversation',
+        label: t.newConversation,
         accelerator: 'CmdOrCtrl+N',
         registerAccelerator: false,
       },
       {
         type: 'command',
         id: 'show-conversations',
-        label: 'All Conversations',
+        label: t.allConversations,
         accelerator: 'CmdOrCtrl+Shift+L',
         registerAccelerator: true,
       },
       {
         type: 'command',
         id: 'search',
-        label: 'Search',
+        label: t.search,
         accelerator: 'CmdOrCtrl+K',
         registerAccelerator: false,
       },
@@ -121,7 +193,7 @@ export function appMenuModel(options: { platform: DesktopPlatform; devTools: boo
   });
   menus.push({
     type: 'submenu',
-    label: 'Edit',
+    label: t.edit,
     role: 'editMenu',
     items: [
       role('undo'),
@@ -137,7 +209,7 @@ export function appMenuModel(options: { platform: DesktopPlatform; devTools: boo
   });
   menus.push({
     type: 'submenu',
-    label: 'View',
+    label: t.view,
     role: 'viewMenu',
     items: [
       role('reload'),
@@ -152,7 +224,7 @@ export function appMenuModel(options: { platform: DesktopPlatform; devTools: boo
   });
   menus.push({
     type: 'submenu',
-    label: 'Window',
+    label: t.window,
     role: 'windowMenu',
     items: mac
       ? [role('minimize'), role('zoom'), separator, role('front')]
@@ -160,13 +232,13 @@ export function appMenuModel(options: { platform: DesktopPlatform; devTools: boo
   });
   menus.push({
     type: 'submenu',
-    label: 'Help',
+    label: t.help,
     role: 'help',
     items: [
-      { type: 'command', id: 'help', label: 'OpenHands Documentation', registerAccelerator: true },
+      { type: 'command', id: 'help', label: t.documentation, registerAccelerator: true },
       separator,
       // The main process's log file (file-logger.ts), for a bug report.
-      { type: 'command', id: 'open-logs', label: 'Open Logs Folder', registerAccelerator: true },
+      { type: 'command', id: 'open-logs', label: t.openLogs, registerAccelerator: true },
       // macOS has About in the app menu; elsewhere it lives here (the panel: aboutPanelOptions below).
       ...(mac ? [] : [separator, role('about')]),
     ],
