@@ -4,7 +4,11 @@
 // visible marker naming it, so what the user reads is what the text contains. Pure and DOM-free: main applies
 // it where it builds what the renderer shows (timeline items, conversation summaries).
 
-/** Every explicit bidi control: embeddings/overrides, isolates, and the implicit marks LRM, RLM and ALM. */
+/**
+ * The explicit bidi controls, embeddings/overrides and isolates: the ones that reorder what is around them
+ * (the "Trojan Source" set, CVE-2021-42574). The implicit marks LRM, RLM and ALM are left alone: right-to-left
+ * text uses them for its punctuation, and they do not reorder strong characters.
+ */
 const BIDI_NAMES: Readonly<Record<string, string>> = {
   '\u202A': 'LRE',
   '\u202B': 'RLE',
@@ -15,12 +19,9 @@ const BIDI_NAMES: Readonly<Record<string, string>> = {
   '\u2067': 'RLI',
   '\u2068': 'FSI',
   '\u2069': 'PDI',
-  '\u200E': 'LRM',
-  '\u200F': 'RLM',
-  '\u061C': 'ALM',
 };
 
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
 /** True when `text` holds any bidi control character. */
 export function hasBidiControls(text: string): boolean {

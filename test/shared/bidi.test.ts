@@ -7,17 +7,30 @@ import { v0TimelineItem, v1TimelineItems } from '../../src/main/live/timeline-it
 import type { AgentEvent } from '../../src/main/api/schemas/agent-server';
 import { hasBidiControls, neutralizeBidi } from '../../src/shared/bidi';
 
-const ALL = '\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F\u061C';
+const ALL = '\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069';
 
 describe('neutralizeBidi', () => {
   it('replaces every bidi control with a visible marker naming it', () => {
-    expect(neutralizeBidi(ALL)).toBe('⟪LRE⟫⟪RLE⟫⟪PDF⟫⟪LRO⟫⟪RLO⟫⟪LRI⟫⟪RLI⟫⟪FSI⟫⟪PDI⟫⟪LRM⟫⟪RLM⟫⟪ALM⟫');
+    expect(neutralizeBidi(ALL)).toBe('⟪LRE⟫⟪RLE⟫⟪PDF⟫⟪LRO⟫⟪RLO⟫⟪LRI⟫⟪RLI⟫⟪FSI⟫⟪PDI⟫');
     expect(neutralizeBidi('invoice\u202Egpj.exe')).toBe('invoice⟪RLO⟫gpj.exe');
     expect(hasBidiControls(neutralizeBidi(`a${ALL}b`))).toBe(false);
   });
 
   it('leaves other text alone, right-to-left scripts and neighbouring format characters included', () => {
-    for (const text of ['', 'plain', 'שלום עולם', 'مرحبا', '中文', 'a\u200Bb', 'a\u200Db', 'a\u2029b'])
+    // LRM, RLM and ALM included: right-to-left text uses them, and they reorder nothing strong.
+    for (const text of [
+      '',
+      'plain',
+      'שלום עולם',
+      'مرحبا',
+      '中文',
+      'a\u200Bb',
+      'a\u200Db',
+      'a\u2029b',
+      'עברית\u200F!',
+      'x\u200Ey',
+      'a\u061Cb',
+    ])
       expect(neutralizeBidi(text)).toBe(text);
     expect(hasBidiControls('שלום')).toBe(false);
     expect(hasBidiControls('x\u2067y')).toBe(true);
@@ -43,7 +56,7 @@ describe('where main builds what the renderer shows', () => {
         source: 'agent',
         tool_name: 'bash\u2066x',
         tool_call_id: 't1',
-        thought: [{ type: 'text', text: 'think\u200F' }],
+        thought: [{ type: 'text', text: 'think\u2067' }],
         action: { kind: 'ExecuteBashAction', command: 'ls\u2069' },
       },
     ] as unknown as AgentEvent[];
@@ -52,7 +65,7 @@ describe('where main builds what the renderer shows', () => {
     expect(hasBidiControls(all)).toBe(false);
     expect(all).toContain('run rm⟪RLO⟫-rf');
     expect(all).toContain('bash⟪LRI⟫x');
-    expect(all).toContain('think⟪RLM⟫');
+    expect(all).toContain('think⟪RLI⟫');
     const legacy = v0TimelineItem({
       id: 1,
       timestamp: '2026-01-01T00:00:00',
