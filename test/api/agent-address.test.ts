@@ -215,6 +215,21 @@ async function sandboxAgentAt(sim: () => Simulator, url: string): Promise<void> 
 
 describe('a hostile conversation_url, over real HTTP', () => {
   const sim = useSimulator({ stepMs: 5 });
+
+  /** Runs the conversation's live stream for a while (it resolves its agent as a conversation would). */
+  async function runStreamAwhile(server: ReturnType<typeof makeServer>, id: string): Promise<void> {
+    const stream = new ConversationStream({
+      conversationId: id,
+      resolve: (refresh, signal) => server.agent(id, { refresh, ...(signal ? { signal } : {}) }),
+      logger: server.log,
+      initialBackoffMs: 20,
+      maxBackoffMs: 50,
+      initialStateTimeoutMs: 100,
+    });
+    streams.push(stream);
+    stream.start();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
   let other: Awaited<ReturnType<typeof bait>>;
   let socketDir: string;
   let unix: NetServer;
@@ -269,17 +284,7 @@ describe('a hostile conversation_url, over real HTTP', () => {
       'invalid-response',
     );
     // The live stream resolves its agent the same way: it must not reach the unix socket either.
-    const stream = new ConversationStream({
-      conversationId: id,
-      resolve: (refresh, signal) => server.agent(id, { refresh, ...(signal ? { signal } : {}) }),
-      logger: server.log,
-      initialBackoffMs: 20,
-      maxBackoffMs: 50,
-      initialStateTimeoutMs: 100,
-    });
-    streams.push(stream);
-    stream.start();
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await runStreamAwhile(server, id);
     expect(unixHits).toEqual([]);
   });
 
@@ -295,17 +300,7 @@ describe('a hostile conversation_url, over real HTTP', () => {
     const rows = await server.getConversations([id]);
     expect(rows[0]).toMatchObject({ id });
     await expectApiError(server.agent(id), 'invalid-response');
-    const stream = new ConversationStream({
-      conversationId: id,
-      resolve: (refresh, signal) => server.agent(id, { refresh, ...(signal ? { signal } : {}) }),
-      logger: server.log,
-      initialBackoffMs: 20,
-      maxBackoffMs: 50,
-      initialStateTimeoutMs: 100,
-    });
-    streams.push(stream);
-    stream.start();
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await runStreamAwhile(server, id);
     expect(other.hits).toEqual([]);
   });
 

@@ -85,54 +85,44 @@ describe('resume right after pause', () => {
     return ref;
   }
 
-  it('a 409 while the last run finishes its step is retried until the agent runs, visibly', async () => {
+  it.each([
+    {
+      // The real server refuses /run while the paused run's step is still finishing (the status reads paused).
+      why: 'while the last run finishes its step',
+      body: STILL_RUNNING,
+      times: 2,
+      reason: 'still finishing its previous step',
+    },
+    {
+      why: 'with retryable: true (credentials still activating)',
+      body: { detail: 'Credential binding is not active yet', retryable: true },
+      times: 1,
+      reason: 'Credential binding is not active yet',
+    },
+  ])('a 409 $why is retried until the agent runs, visibly', async ({ body, times, reason }) => {
     const server = simServer(sim());
     const h = await openOutbox(journal(), server);
     const ref = await pausedMidRun(h, server);
-    // The real server refuses /run while the paused run's step is still finishing (the status reads paused).
     sim().faults.override({
       server: 'agent',
       method: 'POST',
       path: /\/run$/,
       kind: 'status',
       status: 409,
-      body: STILL_RUNNING,
-      times: 2,
+      body,
+      times,
     });
     sim().clearRequests();
     const resume = await h.outbox.enqueue({ kind: 'resume-agent', ref });
     const end = await h.until(resume.id, ['done', 'failed']);
     expect(end.state).toBe('done');
     expect(await executionStatus(server, ref)).toBe('running');
-    expect(sim().requests.filter(posts(ref.id, 'run'))).toHaveLength(3);
+    expect(sim().requests.filter(posts(ref.id, 'run'))).toHaveLength(times + 1);
     // Meanwhile the item said why it waits.
     const waiting = h.changes.filter((c) => c.id === resume.id && c.state === 'queued' && c.error);
     expect(waiting.length).toBeGreaterThan(0);
     expect(waiting[0]).toMatchObject({ waiting: 'retry', error: { kind: 'conflict', status: 409 } });
-    expect(waiting[0]?.error?.message).toContain('still finishing its previous step');
-    await h.close();
-  });
-
-  it('a 409 with retryable: true (credentials still activating) is retried', async () => {
-    const server = simServer(sim());
-    const h = await openOutbox(journal(), server);
-    const ref = await pausedMidRun(h, server);
-    sim().faults.override({
-      server: 'agent',
-      method: 'POST',
-      path: /\/run$/,
-      kind: 'status',
-      status: 409,
-      body: { detail: 'Credential binding is not active yet', retryable: true },
-      times: 1,
-    });
-    sim().clearRequests();
-    const resume = await h.outbox.enqueue({ kind: 'resume-agent', ref });
-    expect((await h.until(resume.id, ['done', 'failed'])).state).toBe('done');
-    expect(await executionStatus(server, ref)).toBe('running');
-    expect(sim().requests.filter(posts(ref.id, 'run'))).toHaveLength(2);
-    const waiting = h.changes.find((c) => c.id === resume.id && c.error?.kind === 'conflict');
-    expect(waiting?.error?.message).toContain('Credential binding is not active yet');
+    expect(waiting[0]?.error?.message).toContain(reason);
     await h.close();
   });
 
