@@ -24,7 +24,7 @@ import { createNotifier, revealWindow } from './electron/notifier';
 import { watchPowerEvents } from './electron/power-events';
 import { createTray, type AppTray } from './electron/tray';
 import { createFileLogger } from './file-logger';
-import { trustSystemCertificates } from './network/environment';
+import { trustSystemCertificates, useProxyResolver } from './network/environment';
 import { externalLinkTarget, isAllowedNavigation } from './navigation-policy';
 import {
   aboutPanelOptions,
@@ -59,8 +59,7 @@ app.setAppLogsPath();
 const logger = createFileLogger(path.join(app.getPath('logs'), 'main.log'));
 // First thing: a missed `.catch` anywhere below is logged, and the outbox and streams keep running.
 keepRunningOnUnhandledRejection(logger);
-// TLS trusts the OS certificate store too (a corporate proxy's CA is installed there). The system proxy
-// settings are not followed yet in the Electron app (docs/install.md).
+// TLS trusts the OS certificate store too (a corporate proxy's CA is installed there).
 logger.info(`network: ${trustSystemCertificates()} certificates from the system store trusted`);
 if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
@@ -206,6 +205,8 @@ if (!primary) {
 
 async function start(): Promise<void> {
   hardenSession(session.defaultSession, { appUrl, logger });
+  // Requests and agent sockets follow the system's proxy settings (PAC included), as Chromium resolves them.
+  useProxyResolver((url) => session.defaultSession.resolveProxy(url));
   // In the system's language until the settings are read (below), then in the app's.
   const menuIn = (language: Language): void =>
     installAppMenu(

@@ -19,6 +19,7 @@ const hasOpenssl = spawnSync('sh', ['-c', 'command -v openssl']).status === 0;
 
 interface Report {
   proxied: boolean;
+  asked: string[];
   fetched: { ok: boolean; body?: unknown; message?: string };
   socket: { ok: boolean; message?: string };
 }
@@ -135,9 +136,9 @@ describe('browser mode behind a proxy, with a private CA', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(env: Record<string, string>): Promise<Report> {
+  async function run(env: Record<string, string>, mode: 'env' | 'system' = 'env'): Promise<Report> {
     const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child, origin], {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child, origin, mode], {
       cwd: root,
       env: { ...base, ...env },
       timeout: 30_000,
@@ -151,6 +152,7 @@ describe('browser mode behind a proxy, with a private CA', () => {
     const report = await run({ HTTPS_PROXY: proxyUrl, NODE_EXTRA_CA_CERTS: path.join(dir, 'ca.pem') });
     expect(report).toEqual({
       proxied: true,
+      asked: [],
       fetched: { ok: true, body: { hello: 'through TLS' } },
       socket: { ok: true, message: 'socket says hi' },
     });
@@ -179,4 +181,38 @@ describe('browser mode behind a proxy, with a private CA', () => {
       message: expect.stringMatching(/certificate/i) as string,
     });
   }, 40_000);
+
+  // The desktop app: the system's proxy as Chromium resolves it per URL (session.resolveProxy, stood in for).
+  it('the desktop app goes where the system proxy resolver says, per origin, DIRECT included', async (ctx) => {
+    if (!hasOpenssl) ctx.skip('needs openssl to make the private CA');
+    connects.length = 0;
+    const ca = { NODE_EXTRA_CA_CERTS: path.join(dir, 'ca.pem') };
+    const proxied = await run(
+      { ...ca, PAC_ANSWER: `PROXY ${proxyUrl.replace('http://', '')}; DIRECT` },
+      'system',
+    );
+    expect(proxied.fetched).toEqual({ ok: true, body: { hello: 'through TLS' } });
+    expect(proxied.socket).toEqual({ ok: true, message: 'socket says hi' });
+    // Asked once for the origin (the socket's wss:// counts as its https:// origin), then tunnelled twice.
+    expect(proxied.asked).toEqual([origin]);
+    const target = origin.replace('https://', '');
+    expect(connects).toEqual([target, target]);
+
+    connects.length = 0;
+    const direct = await run({ ...ca, PAC_ANSWER: 'DIRECT' }, 'system');
+    expect(direct.fetched.ok && direct.socket.ok).toBe(true);
+    expect(connects).toEqual([]);
+  }, 60_000);
+});
+
+describe('PAC answers', () => {
+  it('take the first usable proxy, DIRECT as none, and SOCKS (unsupported) as direct', async () => {
+    const { proxyFromPacAnswer } = await import('../../src/main/network/environment');
+    expect(proxyFromPacAnswer('DIRECT')).toBeNull();
+    expect(proxyFromPacAnswer('PROXY proxy.corp:8080; DIRECT')).toBe('http://proxy.corp:8080');
+    expect(proxyFromPacAnswer('HTTPS secure.corp:443')).toBe('https://secure.corp:443');
+    expect(proxyFromPacAnswer('SOCKS5 socks.corp:1080; PROXY p:3128')).toBe('http://p:3128');
+    expect(proxyFromPacAnswer('SOCKS5 socks.corp:1080')).toBeNull();
+    expect(proxyFromPacAnswer('')).toBeNull();
+  });
 });

@@ -67,10 +67,14 @@ function fileUrl(
       buildUrl(base, ['api', 'file', action, remotePath]);
 }
 
-function send(url: string, options: http.RequestOptions, signal?: AbortSignal): http.ClientRequest {
+async function send(
+  url: string,
+  options: http.RequestOptions,
+  signal?: AbortSignal,
+): Promise<http.ClientRequest> {
   const client = url.startsWith('https:') ? https : http;
-  // Through the environment's proxy when one is named (browser mode; network/environment.ts).
-  const agent = agentFor(url);
+  // Through the proxy the environment or the system names (network/environment.ts).
+  const agent = await agentFor(url);
   return client.request(url, { ...options, ...(agent ? { agent } : {}), ...(signal ? { signal } : {}) });
 }
 
@@ -144,7 +148,7 @@ export async function postFiles(options: {
   const crlf = Buffer.from('\r\n');
   const total = parts.reduce((n, p) => n + p.size, 0);
   const length = parts.reduce((n, p) => n + p.head.length + p.size + crlf.length, 0) + tail.length;
-  const req = send(
+  const req = await send(
     options.url,
     {
       method: 'POST',
@@ -233,7 +237,7 @@ export async function downloadFile(
   const remotePath = checkRemotePath(options.remotePath);
   const url = fileUrl(options.agentBase, 'download', remotePath, options.form);
   const server = label(url);
-  const req = send(
+  const req = await send(
     url,
     { method: 'GET', headers: { 'x-session-api-key': options.sessionApiKey } },
     options.signal,

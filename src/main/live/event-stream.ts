@@ -532,8 +532,9 @@ export class ConversationStream {
     // Never logged, whichever way it goes.
     const target = auth === 'query' ? `${url}?session_api_key=${encodeURIComponent(key)}` : url;
     let ws: WebSocket;
+    // Through the proxy the environment or the system names (network/environment.ts); a failed lookup: direct.
+    const proxy = await agentFor(target).catch(() => undefined);
     try {
-      const proxy = agentFor(target);
       ws = new WebSocket(target, {
         ...(proxy ? { agent: proxy } : {}),
         headers: auth === 'header' ? { 'X-Session-API-Key': key } : {},
