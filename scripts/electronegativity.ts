@@ -88,6 +88,22 @@ export function findingsFromCsv(text: string): Finding[] {
   );
 }
 
+/**
+ * Whether a report is whole. Electronegativity writes its CSV rows without waiting for each other, and on a
+ * busy machine they have come out spliced into one another (a check name inside another row's sample): such
+ * a report is read again from a new run rather than judged.
+ */
+export function wellFormed(findings: readonly Finding[]): boolean {
+  return findings.every(
+    (f) =>
+      /^[A-Z_]+$/.test(f.check) &&
+      /^(LOW|MEDIUM|HIGH|INFORMATIONAL)$/.test(f.severity) &&
+      /^(TENTATIVE|FIRM|CERTAIN)$/.test(f.confidence) &&
+      /^\d+:\d+$/.test(f.location) &&
+      !/[A-Z]{3,}_JS_CHECK|_GLOBAL_CHECK|_HTML_CHECK/.test(f.sample),
+  );
+}
+
 export function judge(
   findings: readonly Finding[],
   accepted: readonly Accepted[],
@@ -123,33 +139,16 @@ function main(): void {
     }
   ).version;
   const scratch = mkdtempSync(path.join(tmpdir(), 'electronegativity-'));
-  const report = path.join(scratch, 'report.csv');
   try {
-    const result = spawnSync(
-      process.execPath,
-      [
-        path.join(packageDir, 'dist/index.js'),
-        '--input',
-        path.join(root, config.input),
-        '--electron-version',
-        electronVersion,
-        '--exclude-checks',
-        config.excludeChecks.map((e) => e.check).join(','),
-        '--output',
-        report,
-        '--relative',
-        '--verbose',
-        'false',
-      ],
-      { cwd: root, encoding: 'utf8', timeout: 300_000 },
-    );
-    if (result.error || result.status !== 0) {
-      console.error(result.stdout, result.stderr);
-      throw new Error(
-        `Electronegativity did not run: ${result.error?.message ?? `exit code ${result.status}`}`,
+    let findings: Finding[] = [];
+    for (let run = 1; run <= 3; run++) {
+      findings = runOnce(packageDir, config, electronVersion, path.join(scratch, `report-${run}.csv`));
+      if (wellFormed(findings)) break;
+      if (run === 3) throw new Error('Electronegativity wrote a garbled report three times');
+      console.error(
+        `electronegativity: run ${run} wrote a garbled report (rows spliced together); running again`,
       );
     }
-    const findings = findingsFromCsv(readFileSync(report, 'utf8'));
     const { failures, acceptedFindings, informational, unused } = judge(findings, config.accepted);
     const line = (f: Finding): string =>
       `  ${f.severity} ${f.check} ${f.file}:${f.location} — ${f.sample.trim().slice(0, 120)}`;
@@ -164,6 +163,39 @@ function main(): void {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+function runOnce(
+  packageDir: string,
+  config: z.infer<typeof configSchema>,
+  electronVersion: string,
+  report: string,
+): Finding[] {
+  const result = spawnSync(
+    process.execPath,
+    [
+      path.join(packageDir, 'dist/index.js'),
+      '--input',
+      path.join(root, config.input),
+      '--electron-version',
+      electronVersion,
+      '--exclude-checks',
+      config.excludeChecks.map((e) => e.check).join(','),
+      '--output',
+      report,
+      '--relative',
+      '--verbose',
+      'false',
+    ],
+    { cwd: root, encoding: 'utf8', timeout: 300_000 },
+  );
+  if (result.error || result.status !== 0) {
+    console.error(result.stdout, result.stderr);
+    throw new Error(
+      `Electronegativity did not run: ${result.error?.message ?? `exit code ${result.status}`}`,
+    );
+  }
+  return findingsFromCsv(readFileSync(report, 'utf8'));
 }
 
 if (require.main === module) main();

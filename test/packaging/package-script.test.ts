@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chooseElectronDist, ensureElectronBinary } from '../../scripts/electron-binary';
-import { findingsFromCsv, judge, parseCsv } from '../../scripts/electronegativity';
+import { findingsFromCsv, judge, parseCsv, wellFormed } from '../../scripts/electronegativity';
 
 const root = path.resolve(__dirname, '../..');
 const tsx = path.join(root, 'node_modules/tsx/dist/cli.mjs');
@@ -69,6 +69,18 @@ describe('electronegativity gate', () => {
       ['C_CHECK', 'LOW', 'shell.openExternal(u)'],
     ]);
     expect(() => findingsFromCsv('')).toThrow(/no CSV report/);
+  });
+
+  // Seen in CI on a busy machine: two rows written over each other, one inside the other's sample.
+  it('tells a spliced report from a whole one (the gate then runs Electronegativity again)', () => {
+    expect(wellFormed(findingsFromCsv(csv))).toBe(true);
+    const spliced = [
+      'issue, severity, confidence, filename, location, sample, description, url',
+      `PROTOCOL_HANDLER_JS_CHECK,"MEDIUM","TENTATIVE","main/electron/lifecycle.ts","36:11","return app.setAsDefaultProtocolClient(APP_PROTOCOL lf'; script-src 'self'","One or more CSP directives detected seems to be vulnerable",https://x`,
+      'OPEN_EXTERNAL_JS_CHECK,"MEDIUM","TENTATIVE","main/index.ts","185:27","openExternal: (url) => shell.openExternal(url)  [script]);,Review the use of custom protocol handlers",https://x',
+      ',Review the use of openExternal,https://x',
+    ].join('\n');
+    expect(wellFormed(findingsFromCsv(spliced))).toBe(false);
   });
 
   it('fails on findings above informational unless accepted, and on acceptances that match nothing', () => {
