@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createConversation, type StartedConversation, useSimulator, waitFor } from '../../support/sim';
 import { type Simulator, startSimulator } from '../simulator';
 
-// Checks the simulated agent server against /work/shared/openhands-api.md §4 and §9 (not against its own code).
+// Checks the simulated agent server against docs/openhands-api.md §4 and §9 (not against its own code).
 
 interface Ev {
   kind: string;

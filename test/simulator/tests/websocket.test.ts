@@ -15,7 +15,7 @@ import {
   sleep,
 } from './support/socket-client';
 
-// Checks the simulated agent-server event socket against /work/shared/openhands-api.md §4.8 and §4.7
+// Checks the simulated agent-server event socket against docs/openhands-api.md §4.8 and §4.7
 // (and §2.3, §9.20, §9.21), not against the simulator's own code.
 
 closeSocketsAfterEach();
