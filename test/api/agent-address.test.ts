@@ -190,6 +190,24 @@ async function bait(host: string): Promise<{ server: Server; url: string; hits: 
   return { server, url: `http://${host}:${port}`, hits };
 }
 
+/** From now on the app server answers conversation `id`'s row with `conversationUrl` as its agent address. */
+async function answerConversationUrl(
+  sim: () => Simulator,
+  id: string,
+  conversationUrl: string,
+): Promise<void> {
+  const res = await fetch(`${sim().url}/api/v1/app-conversations?ids=${id}`);
+  const rows = (await res.json()) as Record<string, unknown>[];
+  sim().faults.override({
+    server: 'app',
+    method: 'GET',
+    path: '/api/v1/app-conversations',
+    kind: 'raw',
+    body: JSON.stringify(rows.map((row) => ({ ...row, conversation_url: conversationUrl }))),
+    contentType: 'application/json',
+  });
+}
+
 /** Test connection's agent-version probe will find a running sandbox whose agent server is at `url`. */
 async function sandboxAgentAt(sim: () => Simulator, url: string): Promise<void> {
   sim().faults.reset();
@@ -260,16 +278,7 @@ describe('a hostile conversation_url, over real HTTP', () => {
   /** The conversation's row as the simulator answers it, with `conversation_url` replaced. */
   async function pointAt(conversationUrl: string): Promise<string> {
     const conv = await createConversation(sim());
-    const res = await fetch(`${sim().url}/api/v1/app-conversations?ids=${conv.id}`);
-    const rows = (await res.json()) as Record<string, unknown>[];
-    sim().faults.override({
-      server: 'app',
-      method: 'GET',
-      path: '/api/v1/app-conversations',
-      kind: 'raw',
-      body: JSON.stringify(rows.map((row) => ({ ...row, conversation_url: conversationUrl }))),
-      contentType: 'application/json',
-    });
+    await answerConversationUrl(sim, conv.id, conversationUrl);
     return conv.id;
   }
 
@@ -365,16 +374,7 @@ describe('agents on an allowed host, over real HTTP', () => {
   async function pointAt(url: (conv: StartedConversation) => string): Promise<StartedConversation> {
     sim().faults.reset(); // one rewritten answer at a time
     const conv = await createConversation(sim());
-    const res = await fetch(`${sim().url}/api/v1/app-conversations?ids=${conv.id}`);
-    const rows = (await res.json()) as Record<string, unknown>[];
-    sim().faults.override({
-      server: 'app',
-      method: 'GET',
-      path: '/api/v1/app-conversations',
-      kind: 'raw',
-      body: JSON.stringify(rows.map((row) => ({ ...row, conversation_url: url(conv) }))),
-      contentType: 'application/json',
-    });
+    await answerConversationUrl(sim, conv.id, url(conv));
     agents.to(conv);
     return conv;
   }

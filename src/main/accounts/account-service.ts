@@ -130,6 +130,11 @@ export class AccountService {
   readonly settingsPath: string;
   private readonly keychain: SecretStore;
   private readonly session: MemorySecretStore;
+  /**
+   * Servers whose keychain entry is gone (and the keychain not locked): told once, and not probed again on
+   * every request, until the entry is written again (update) or the server removed.
+   */
+  private readonly keyMissing = new Set<string>();
   private readonly logger: Logger;
   private readonly newId: () => string;
   private servers: StoredServer[] = [];
@@ -280,6 +285,7 @@ export class AccountService {
         throw error;
       }
       this.servers = this.servers.map((s) => (s.id === id ? next : s));
+      this.keyMissing.delete(id);
       if (next.keyStorage !== 'session') await this.session.delete(id);
       // Switched from keychain to a session key (typically because the keychain is down): try to tidy up.
       if (staleKeychainKey) await this.forgetKey(this.keychain, id);
@@ -312,6 +318,7 @@ export class AccountService {
       }
       await this.save(this.servers.filter((s) => s.id !== id));
       this.servers = this.servers.filter((s) => s.id !== id);
+      this.keyMissing.delete(id);
       await this.session.delete(id);
       this.logger.info(`accounts: removed server ${id}`);
       return { keyDeleted };
@@ -329,15 +336,16 @@ export class AccountService {
     if (server.keyStorage === 'none') return null;
     const store = this.store(server.keyStorage);
     const key = await store.get(id);
-    if (key === null && server.keyStorage === 'keychain') {
-      if (await store.isLocked())
-        throw new KeychainUnavailableError(
-          'locked',
-          `the key of server ${id} could not be read: keychain locked`,
-        );
-      this.logger.warn(`accounts: server ${id} has no key in the keychain any more`);
-    }
-    return key;
+    if (key !== null || server.keyStorage !== 'keychain') return key;
+    if (this.keyMissing.has(id)) return null;
+    if (await store.isLocked())
+      throw new KeychainUnavailableError(
+        'locked',
+        `the key of server ${id} could not be read: keychain locked`,
+      );
+    this.keyMissing.add(id);
+    this.logger.warn(`accounts: server ${id} has no key in the keychain any more`);
+    return null;
   }
 
   /**

@@ -72,10 +72,10 @@ export async function testConnection(
   signal?: AbortSignal,
   limitMs = TEST_CONNECTION_LIMIT_MS,
 ): Promise<ConnectionReport> {
-  const deadline = AbortSignal.timeout(limitMs);
-  const bounded = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  const bounded = withLimit(signal, limitMs);
   const report = await checkConnection(server, hasKey, bounded);
-  if (report.ok || !deadline.aborted || signal?.aborted) return report;
+  // Cut short by the limit (not by the caller): say so, rather than whatever the cut-off step reported.
+  if (report.ok || !bounded.aborted || signal?.aborted) return report;
   const host = label(server.connection.baseUrl);
   const seconds = Math.round(limitMs / 1000);
   return {

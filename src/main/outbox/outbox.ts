@@ -621,29 +621,50 @@ export class Outbox {
     return fn();
   }
 
-  /** How many of the conversation's user messages have exactly `text` (the body filter is a substring match). */
+  /**
+   * The ids of the conversation's user messages with exactly `text` (the server's body filter is a substring
+   * match), since `since` when given; stops after `maxPages` pages or once `enough` are found.
+   */
+  private async userMessagesWithText(
+    server: OpenHandsServer,
+    ref: ConversationRef,
+    text: string,
+    options: { signal?: AbortSignal; since?: string; maxPages: number; enough?: number },
+  ): Promise<Set<string>> {
+    const seen = new Set<string>();
+    let pageId: string | undefined;
+    for (let page = 0; page < options.maxPages; page++) {
+      const res = await server.events(
+        ref,
+        {
+          kind: 'MessageEvent',
+          source: 'user',
+          body: text,
+          ...(options.since ? { timestampGte: options.since } : {}),
+          limit: 100,
+          ...(pageId ? { pageId } : {}),
+        },
+        options.signal,
+      );
+      for (const e of res.items)
+        if ('kind' in e && typeof e.kind === 'string' && messageTextOf(e as AgentEvent) === text)
+          seen.add(String(e.id));
+      if (options.enough !== undefined && seen.size >= options.enough) break;
+      // The cursor is inclusive: an id already counted is not counted twice.
+      if (!res.nextPageId || res.nextPageId === pageId) break;
+      pageId = res.nextPageId;
+    }
+    return seen;
+  }
+
+  /** How many of the conversation's user messages have exactly `text`. */
   private async countMatches(
     server: OpenHandsServer,
     ref: ConversationRef,
     text: string,
     signal: AbortSignal,
   ): Promise<number> {
-    const seen = new Set<string>();
-    let pageId: string | undefined;
-    for (let page = 0; page < 100; page++) {
-      const res = await server.events(
-        ref,
-        { kind: 'MessageEvent', source: 'user', body: text, limit: 100, ...(pageId ? { pageId } : {}) },
-        signal,
-      );
-      for (const e of res.items)
-        if ('kind' in e && typeof e.kind === 'string' && messageTextOf(e as AgentEvent) === text)
-          seen.add(String(e.id));
-      // The cursor is inclusive: an id already counted is not counted twice.
-      if (!res.nextPageId || res.nextPageId === pageId) break;
-      pageId = res.nextPageId;
-    }
-    return seen.size;
+    return (await this.userMessagesWithText(server, ref, text, { signal, maxPages: 100 })).size;
   }
 
   /** Whether an uncertain send reached the server: more messages with its text than before it first left. */
@@ -671,26 +692,8 @@ export class Outbox {
     const since = naiveTimestamp(
       (item.firstSentAt ?? item.enqueuedAt) - (this.options.reconcileMarginMs ?? 14 * 3_600_000 + 300_000),
     );
-    let pageId: string | undefined;
-    for (let page = 0; page < 10; page++) {
-      const res = await server.events(ref, {
-        kind: 'MessageEvent',
-        source: 'user',
-        body: text,
-        timestampGte: since,
-        limit: 100,
-        ...(pageId ? { pageId } : {}),
-      });
-      if (
-        res.items.some(
-          (e) => 'kind' in e && typeof e.kind === 'string' && messageTextOf(e as AgentEvent) === text,
-        )
-      )
-        return true;
-      if (!res.nextPageId || res.nextPageId === pageId) return false;
-      pageId = res.nextPageId;
-    }
-    return false;
+    const found = await this.userMessagesWithText(server, ref, text, { since, maxPages: 10, enough: 1 });
+    return found.size > 0;
   }
 
   private handleFailure(entry: Entry, error: unknown): Promise<void> {
