@@ -17,25 +17,10 @@ import type { StoredOutboxItem } from '../../src/shared/outbox';
 // was rewritten at every start). The tests run as root, where chmod does not stop writes, so the fs error is
 // injected: while `fault.code` is set, node:fs/promises fails every open for writing, writeFile, rename and
 // write on an open file with that errno. Reads go through.
-const fault = vi.hoisted(() => ({ code: null as string | null }));
+const fault = vi.hoisted(() => ({ code: null as string | null, writes: 0 }));
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof FsPromises>();
-  const injected = (what: string): Promise<never> =>
-    Promise.reject(Object.assign(new Error(`${fault.code}: injected (${what})`), { code: fault.code }));
-  const open: typeof real.open = async (file, flags, mode) => {
-    if (fault.code && typeof flags === 'string' && flags !== 'r') return injected(`open ${String(file)}`);
-    const handle = await real.open(file, flags, mode);
-    const write = handle.write.bind(handle) as (data: string) => Promise<unknown>;
-    const guarded = (data: unknown): Promise<unknown> =>
-      fault.code ? injected(`write ${String(file)}`) : write(data as string);
-    Object.assign(handle, { write: guarded });
-    return handle;
-  };
-  const writeFile: typeof real.writeFile = (file, data, options) =>
-    fault.code ? injected(`writeFile`) : real.writeFile(file, data, options);
-  const rename: typeof real.rename = (from, to) =>
-    fault.code ? injected(`rename ${String(from)}`) : real.rename(from, to);
-  return { ...real, open, writeFile, rename };
+  const { faultyFsPromises } = await import('../support/faulty-fs');
+  return faultyFsPromises(await importOriginal<typeof FsPromises>(), fault, { partialOnFull: false });
 });
 
 const queued: StoredOutboxItem = {

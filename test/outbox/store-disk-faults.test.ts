@@ -14,31 +14,8 @@ import { storedItem as item, tempDir } from './support';
 // Reads go through untouched.
 const fault = vi.hoisted(() => ({ code: null as string | null, writes: 0 }));
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof FsPromises>();
-  const injected = (what: string): Promise<never> => {
-    fault.writes += 1;
-    return Promise.reject(
-      Object.assign(new Error(`${fault.code}: injected (${what})`), { code: fault.code }),
-    );
-  };
-  const open: typeof real.open = async (file, flags, mode) => {
-    if (fault.code && typeof flags === 'string' && flags !== 'r') return injected(`open ${String(file)}`);
-    const handle = await real.open(file, flags, mode);
-    // A file opened before the disk filled up: its writes fail too, a full disk after writing half the data.
-    const write = handle.write.bind(handle) as (data: string) => Promise<unknown>;
-    const guarded = async (data: unknown): Promise<unknown> => {
-      if (!fault.code || typeof data !== 'string') return write(data as string);
-      if (fault.code === 'ENOSPC') await write(data.slice(0, data.length >> 1));
-      return injected(`write ${String(file)}`);
-    };
-    Object.assign(handle, { write: guarded });
-    return handle;
-  };
-  const writeFile: typeof real.writeFile = (file, data, options) =>
-    fault.code ? injected(`writeFile`) : real.writeFile(file, data, options);
-  const rename: typeof real.rename = (from, to) =>
-    fault.code ? injected(`rename ${String(from)}`) : real.rename(from, to);
-  return { ...real, open, writeFile, rename };
+  const { faultyFsPromises } = await import('../support/faulty-fs');
+  return faultyFsPromises(await importOriginal<typeof FsPromises>(), fault, { partialOnFull: true });
 });
 
 const options = { validate: validateItem, writeError: asStorageError };
