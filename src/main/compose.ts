@@ -18,7 +18,8 @@ import { Outbox, validateItem } from './outbox/outbox';
 import { OutboxStore } from './outbox/outbox-store';
 import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import type { ApiError } from './api/errors';
-import { asStorageError, probeWritable, setStorageLanguage } from './storage/storage-errors';
+import { asStorageError, probeWritable } from './storage/storage-errors';
+import { setMainLanguage } from './i18n';
 import { ServerRegistry } from './servers/server-registry';
 import { runUpload } from './uploads/upload-runner';
 import { AppSettingsStore } from './settings/app-settings';
@@ -91,7 +92,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   });
   if (accounts.loadProblem) logger.warn(`accounts: ${accounts.loadProblem.message}`);
   const settings = await AppSettingsStore.open(options.dataDir, logger);
-  setStorageLanguage(resolveLanguage(settings.get().language, options.systemLocale ?? 'en'));
+  setMainLanguage(resolveLanguage(settings.get().language, options.systemLocale ?? 'en'));
   if (storageProblem) logger.error(`storage: ${storageProblem.message}`);
   const registry = new ServerRegistry(accounts, new HttpClient({ clock }), { clock, logger });
   const health = new ServerHealthTracker(clock);
@@ -168,7 +169,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   const apply = (next: AppSettings): void => {
     live.setNotificationSettings(next.notifications);
     live.setLocale(resolveLanguage(next.language, options.systemLocale ?? 'en'));
-    setStorageLanguage(resolveLanguage(next.language, options.systemLocale ?? 'en'));
+    setMainLanguage(resolveLanguage(next.language, options.systemLocale ?? 'en'));
     // Tests and benchmarks pin their own cadence.
     if (!options.fastMs && !options.slowMs) poller.setCadence(POLL_CADENCE_MS[next.pollCadence]);
   };

@@ -9,7 +9,8 @@ import { createBridgeHandlers } from '../../src/main/bridge/handlers';
 import { createMainServices } from '../../src/main/compose';
 import { MemoryLogger } from '../../src/main/logger';
 import { encodeRecord } from '../../src/main/outbox/outbox-store';
-import { setStorageLanguage, storageMessage } from '../../src/main/storage/storage-errors';
+import { setMainLanguage } from '../../src/main/i18n';
+import { storageMessage } from '../../src/main/storage/storage-errors';
 import { SystemEventEmitter } from '../../src/main/system-events';
 import type { StoredOutboxItem } from '../../src/shared/outbox';
 
@@ -60,7 +61,7 @@ async function start(dataDir: string, logger: MemoryLogger) {
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   fault.code = null;
-  setStorageLanguage('en');
+  setMainLanguage('en');
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
@@ -100,7 +101,7 @@ describe('start-up and running on a read-only data folder or a full disk', () =>
   });
 
   it('says it in Chinese when the app speaks Chinese', () => {
-    setStorageLanguage('zh-CN');
+    setMainLanguage('zh-CN');
     expect(storageMessage('read-only', '/data')).toMatch(/^无法写入应用的数据文件夹（\/data）/);
     expect(storageMessage('disk-full', '/data')).toMatch(/^磁盘已满/);
   });

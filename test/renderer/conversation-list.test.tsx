@@ -52,12 +52,12 @@ describe('the conversation list', () => {
     // Each in its own slot of the row, the status badge coloured for that status.
     expect(first.getByText('Team box').className).toBe('conversation-server');
     expect(first.getByText('Running').className).toBe('status-badge status-running');
-    expect(first.getByText('2 min ago').className).toBe('conversation-time');
+    expect(first.getByText('2 min. ago').className).toBe('conversation-time');
     expect(within(rows[1] as HTMLElement).getByText('Finished').className).toBe(
       'status-badge status-finished',
     );
     expect(within(rows[2] as HTMLElement).getByText('Error').className).toBe('status-badge status-error');
-    expect(within(rows[2] as HTMLElement).getByText('2 h ago').className).toBe('conversation-time');
+    expect(within(rows[2] as HTMLElement).getByText('2 hr. ago').className).toBe('conversation-time');
     expect(screen.getByText('3 conversations').getAttribute('aria-live')).toBe('polite');
   });
 

@@ -1,33 +1,11 @@
 // What a failed write to the user-data folder means for the user. Node reports it as an errno code
 // (ENOSPC, EROFS …) that would otherwise reach the page as "Something went wrong": here it becomes an
 // ApiError of kind `disk-full` or `read-only` (the bridge passes those through as they are), worded in the
-// app's language. Main-process text, so both languages live here rather than in the renderer's tables.
+// app's language (catalog area `storage`).
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ApiError } from '../api/errors';
-
-export type StorageLanguage = 'en' | 'zh-CN';
-
-const MESSAGES = {
-  en: {
-    'disk-full':
-      'The disk is full: the app could not save its data. Free some space; nothing already saved is lost.',
-    'read-only':
-      'The app’s data folder cannot be written ({dir}). The app runs read-only: what is saved is shown, but nothing new can be queued or saved until the folder can be written again.',
-  },
-  'zh-CN': {
-    'disk-full': '磁盘已满：应用无法保存数据。请释放一些空间；已保存的内容不会丢失。',
-    'read-only':
-      '无法写入应用的数据文件夹（{dir}）。应用以只读方式运行：已保存的内容可以查看，但在该文件夹恢复可写之前，无法排队或保存任何新内容。',
-  },
-} as const;
-
-/** The language of these messages; compose.ts follows the app's language setting. */
-let language: StorageLanguage = 'en';
-
-export function setStorageLanguage(next: string): void {
-  language = next === 'zh-CN' ? 'zh-CN' : 'en';
-}
+import { t } from '../i18n';
 
 /** No space (or quota) left: the write can succeed later, once space is freed. */
 const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
@@ -48,7 +26,7 @@ export function storageProblemKind(error: unknown): StorageProblemKind | undefin
 }
 
 export function storageMessage(kind: StorageProblemKind, dir: string): string {
-  return MESSAGES[language][kind].replace('{dir}', dir);
+  return kind === 'disk-full' ? t('storage.diskFull') : t('storage.readOnly', { dir });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { relativeTime, useT } from '../i18n/i18n';
+import { relativeTime, useLanguage, useT } from '../i18n/i18n';
 import { offlineServers, useServersStore } from '../stores/servers-store';
 
 /**
@@ -8,6 +8,7 @@ import { offlineServers, useServersStore } from '../stores/servers-store';
  */
 export function OfflineBanner() {
   const t = useT();
+  const language = useLanguage();
   const offline = useServersStore(useShallow((s) => offlineServers(s).map((server) => server.name)));
   const total = useServersStore((s) => s.servers.length);
   const lastSync = useServersStore((s) => {
@@ -20,7 +21,7 @@ export function OfflineBanner() {
       {offline.length === total
         ? t('common.offlineBannerAll')
         : t('common.offlineBanner', { servers: offline.join(', ') })}
-      {lastSync !== null ? ` ${t('common.lastSynced', { when: relativeTime(t, lastSync) })}` : null}
+      {lastSync !== null ? ` ${t('common.lastSynced', { when: relativeTime(language, lastSync) })}` : null}
     </div>
   );
 }

@@ -14,7 +14,7 @@ import { TimelineRow } from '../../../../src/renderer/screens/conversation/Timel
 import { ConversationList } from '../../../../src/renderer/screens/conversations/ConversationList';
 import { ConversationRow, ROW_HEIGHT } from '../../../../src/renderer/screens/conversations/ConversationRow';
 import { useVisibleConversations } from '../../../../src/renderer/screens/conversations/visible-conversations';
-import { type Translate, translate, useLanguage } from '../../../../src/renderer/i18n/i18n';
+import { useLanguage, useT } from '../../../../src/renderer/i18n/i18n';
 import { useConversationsStore } from '../../../../src/renderer/stores/conversations-store';
 import { useServersStore } from '../../../../src/renderer/stores/servers-store';
 import { useSettingsStore } from '../../../../src/renderer/stores/settings-store';
@@ -59,7 +59,7 @@ const noop = (): void => undefined;
 
 function BaselineList() {
   const language = useLanguage();
-  const t = useMemo<Translate>(() => (key, p) => translate(language, key, p), [language]);
+  const t = useT();
   const [now] = useState(() => Date.now());
   const { shown } = useVisibleConversations({ query: '', status: 'all', server: 'all' });
   const names = useMemo(() => new Map(SERVERS.map((s) => [s.id, s.name])), []);
@@ -78,6 +78,7 @@ function BaselineList() {
               setSize={shown.length}
               start={index * ROW_HEIGHT}
               t={t}
+              language={language}
               conversationKey={entry.key}
               conversation={entry.conversation}
               serverName={names.get(entry.conversation.serverId) ?? entry.conversation.serverId}

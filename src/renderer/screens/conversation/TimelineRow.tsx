@@ -2,7 +2,7 @@
 // (name, command in monospace, the agent's thought), their output (long output folds), errors and the rest.
 import { memo } from 'react';
 import type { TimelineItem } from '../../../shared/timeline';
-import { type Translate, useT } from '../../i18n/i18n';
+import { type Translate, type UiLanguage, useLanguage, useT } from '../../i18n/i18n';
 
 /** Outputs longer than this fold to their first lines until the user asks for more. */
 export const COLLAPSED_LINES = 12;
@@ -30,11 +30,11 @@ export function estimateItemHeight(item: TimelineItem): number {
 }
 
 /** Time of day from the server's timestamp (V1 writes it without an offset: read as UTC, as elsewhere). */
-function timeOfDay(timestamp: string): string {
+function timeOfDay(timestamp: string, language: UiLanguage): string {
   const iso = /Z$|[+-]\d\d:\d\d$/.test(timestamp) ? timestamp : `${timestamp}Z`;
   const ms = Date.parse(iso);
   return Number.isFinite(ms)
-    ? new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    ? new Date(ms).toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit' })
     : '';
 }
 
@@ -148,6 +148,7 @@ export interface TimelineRowProps {
 
 export const TimelineRow = memo(function TimelineRow({ item, expanded, onToggle }: TimelineRowProps) {
   const t = useT();
+  const language = useLanguage();
   const from = item.source === 'user' ? 'user' : item.source === 'agent' ? 'agent' : 'other';
   return (
     <article className={`tl-item tl-${item.kind} tl-from-${from}`}>
@@ -160,7 +161,7 @@ export const TimelineRow = memo(function TimelineRow({ item, expanded, onToggle 
         ) : null}
         {item.status ? <StatusBadge item={item} status={item.status} t={t} /> : null}
         <time className="tl-time muted" dateTime={item.timestamp}>
-          {timeOfDay(item.timestamp)}
+          {timeOfDay(item.timestamp, language)}
         </time>
       </header>
       <Body item={item} expanded={expanded} onToggle={() => onToggle(item.id)} t={t} />

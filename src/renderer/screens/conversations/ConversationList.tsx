@@ -5,7 +5,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { type Translate, translate, useLanguage } from '../../i18n/i18n';
+import { useLanguage, useT } from '../../i18n/i18n';
 import { useConversationsStore } from '../../stores/conversations-store';
 import { useOutboxStore } from '../../stores/outbox-store';
 import { useServersStore } from '../../stores/servers-store';
@@ -33,7 +33,7 @@ const rowHeight = (): number => ROW_HEIGHT;
 export function ConversationList() {
   const language = useLanguage();
   // One stable translator per language, so memoised rows skip re-rendering when nothing of theirs changed.
-  const t = useMemo<Translate>(() => (key, params) => translate(language, key, params), [language]);
+  const t = useT();
   const now = useMinuteClock();
   const servers = useServersStore((s) => s.servers);
   const serversLoaded = useServersStore((s) => s.loaded);
@@ -222,6 +222,7 @@ export function ConversationList() {
             if (!entry) return null;
             return (
               <ConversationRow
+                language={language}
                 key={row.key}
                 {...placement}
                 t={t}

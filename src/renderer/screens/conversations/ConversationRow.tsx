@@ -4,7 +4,7 @@ import { type CSSProperties, memo } from 'react';
 import type { TrackedConversation } from '../../../shared/live';
 import type { OutboxItemView } from '../../../shared/outbox';
 import { StatusBadge } from '../../components/StatusBadge';
-import { relativeTime, type Translate } from '../../i18n/i18n';
+import { relativeTime, type Translate, type UiLanguage } from '../../i18n/i18n';
 
 export const ROW_HEIGHT = 56;
 
@@ -25,6 +25,7 @@ const placed = ({ start }: Placement): CSSProperties => ({
 
 export interface ConversationRowProps extends Placement {
   t: Translate;
+  language: UiLanguage;
   conversationKey: string;
   conversation: TrackedConversation;
   serverName: string;
@@ -70,7 +71,7 @@ export const ConversationRow = memo(function ConversationRow(props: Conversation
           >
             {title}
           </button>
-          <span className="conversation-time">{relativeTime(t, c.updatedAt || c.createdAt, props.now)}</span>
+          <span className="conversation-time">{relativeTime(props.language, c.updatedAt || c.createdAt, props.now)}</span>
         </div>
         <div className="conversation-line conversation-meta">
           <span className="conversation-server">{props.serverName}</span>

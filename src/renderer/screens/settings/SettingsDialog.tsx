@@ -13,7 +13,7 @@ import {
   type SendKey,
   type Theme,
 } from '../../../shared/settings';
-import { type MessageKey, type Translate, useT } from '../../i18n/i18n';
+import { type MessageKey, type Translate, useLanguage, useT } from '../../i18n/i18n';
 import { useSettingsStore } from '../../stores/settings-store';
 import { RadioGroup } from './RadioGroup';
 import './settings.css';
@@ -62,6 +62,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
 
 function SettingsForm({ settings }: { settings: AppSettings }) {
   const t = useT();
+  const language = useLanguage();
   const ids = useId();
   const { notifications } = settings;
 
@@ -96,7 +97,7 @@ function SettingsForm({ settings }: { settings: AppSettings }) {
         </label>
         {notifications.paused && notifications.pausedUntil !== null ? (
           <p className="muted settings-note">
-            {t('settings.pausedUntil', { time: new Date(notifications.pausedUntil).toLocaleString() })}
+            {t('settings.pausedUntil', { time: new Date(notifications.pausedUntil).toLocaleString(language) })}
           </p>
         ) : null}
       </fieldset>

@@ -26,7 +26,4 @@ export const common = {
   navSettings: 'Settings',
   pendingActions: 'Pending actions ({count})',
   justNow: 'just now',
-  minutesAgo: '{n} min ago',
-  hoursAgo: '{n} h ago',
-  daysAgo: '{n} d ago',
 };

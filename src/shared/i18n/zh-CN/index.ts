@@ -1,13 +1,22 @@
 // 简体中文: the same keys as ../en (each area file checks its keys against the English one).
-import type { en } from '../en';
+import { apiErrors } from './apiErrors';
 import { common } from './common';
+import { connection } from './connection';
 import { conversation } from './conversation';
 import { conversations } from './conversations';
+import { mainErrors } from './mainErrors';
+import { menu } from './menu';
 import { newConversation } from './newConversation';
+import { notifications } from './notifications';
 import { outbox } from './outbox';
+import { serverErrors } from './serverErrors';
 import { servers } from './servers';
 import { settings } from './settings';
+import { startup } from './startup';
 import { status } from './status';
+import { storage } from './storage';
+import { tray } from './tray';
+import { updates } from './updates';
 
 export const zhCN = {
   common,
@@ -18,4 +27,14 @@ export const zhCN = {
   conversation,
   outbox,
   settings,
-} satisfies { [A in keyof typeof en]: Record<keyof (typeof en)[A], string> };
+  menu,
+  tray,
+  notifications,
+  startup,
+  storage,
+  apiErrors,
+  serverErrors,
+  mainErrors,
+  connection,
+  updates,
+};

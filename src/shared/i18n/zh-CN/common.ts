@@ -1,3 +1,4 @@
+import type { Mirror } from '../mirror';
 import type { common as en } from '../en/common';
 
 export const common = {
@@ -27,7 +28,4 @@ export const common = {
   navSettings: '设置',
   pendingActions: '待处理操作（{count}）',
   justNow: '刚刚',
-  minutesAgo: '{n} 分钟前',
-  hoursAgo: '{n} 小时前',
-  daysAgo: '{n} 天前',
-} satisfies Record<keyof typeof en, string>;
+} satisfies Mirror<typeof en>;

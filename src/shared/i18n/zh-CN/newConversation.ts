@@ -1,3 +1,4 @@
+import type { Mirror } from '../mirror';
 import type { newConversation as en } from '../en/newConversation';
 
 export const newConversation = {
@@ -42,4 +43,4 @@ export const newConversation = {
   stepSTARTING_CONVERSATION: '正在启动会话',
   stepREADY: '已就绪',
   stepERROR: '错误',
-} satisfies Record<keyof typeof en, string>;
+} satisfies Mirror<typeof en>;

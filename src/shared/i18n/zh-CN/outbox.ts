@@ -1,3 +1,4 @@
+import type { Mirror } from '../mirror';
 import type { outbox as en } from '../en/outbox';
 
 export const outbox = {
@@ -34,4 +35,4 @@ export const outbox = {
   groupUntitled: '会话 {id}',
   groupServer: '位于 {server}',
   unknownServer: '已移除的服务器',
-} satisfies Record<keyof typeof en, string>;
+} satisfies Mirror<typeof en>;

@@ -1,3 +1,4 @@
+import type { Mirror } from '../mirror';
 import type { conversation as en } from '../en/conversation';
 
 export const conversation = {
@@ -43,7 +44,7 @@ export const conversation = {
   hookStatus_blocked: '已阻止该操作',
   hookStatus_failed: '失败',
   risk: '风险：{risk}',
-  moreLines: '还有 {count} 行',
+  moreLines_other: '还有 {count} 行',
   showMore: '展开',
   showLess: '收起',
   truncated: '输出在此处被截断，完整内容保留在服务器上。',
@@ -70,4 +71,4 @@ export const conversation = {
   skippedHeading: '未上传：',
   skippedItem: '{path}：{reason}',
   dismiss: '关闭提示',
-} satisfies Record<keyof typeof en, string>;
+} satisfies Mirror<typeof en>;

@@ -1,3 +1,4 @@
+import type { Mirror } from '../mirror';
 import type { conversations as en } from '../en/conversations';
 
 export const conversations = {
@@ -37,4 +38,4 @@ export const conversations = {
   confirmDelete: '删除',
   keep: '取消',
   enqueueFailed: '{count} 项中有 {failed} 项未能加入队列：{message}',
-} satisfies Record<keyof typeof en, string>;
+} satisfies Mirror<typeof en>;

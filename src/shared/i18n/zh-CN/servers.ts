@@ -1,3 +1,4 @@
+import type { Mirror } from '../mirror';
 import type { servers as en } from '../en/servers';
 
 export const servers = {
@@ -57,4 +58,4 @@ export const servers = {
   agentHosts: '智能体主机',
   agentHostsHint:
     '除本服务器自身的主机外，它的智能体服务器所在的其他主机，例如 runtime.example.com 或 *.example.com。除非“测试连接”或某个会话提示智能体地址无效，否则请留空。',
-} satisfies Record<keyof typeof en, string>;
+} satisfies Mirror<typeof en>;

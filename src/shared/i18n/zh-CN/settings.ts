@@ -1,3 +1,4 @@
+import type { Mirror } from '../mirror';
 import type { settings as en } from '../en/settings';
 
 export const settings = {
@@ -31,4 +32,4 @@ export const settings = {
   sendEnter: '按 Enter 发送，Shift+Enter 换行',
   sendModEnter: '按 {mod}+Enter 发送，Enter 换行',
   saveError: '无法保存设置：{message}',
-} satisfies Record<keyof typeof en, string>;
+} satisfies Mirror<typeof en>;
