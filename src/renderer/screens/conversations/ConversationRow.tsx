@@ -71,7 +71,9 @@ export const ConversationRow = memo(function ConversationRow(props: Conversation
           >
             {title}
           </button>
-          <span className="conversation-time">{relativeTime(props.language, c.updatedAt || c.createdAt, props.now)}</span>
+          <span className="conversation-time">
+            {relativeTime(props.language, c.updatedAt || c.createdAt, props.now)}
+          </span>
         </div>
         <div className="conversation-line conversation-meta">
           <span className="conversation-server">{props.serverName}</span>

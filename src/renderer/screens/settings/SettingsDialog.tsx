@@ -97,7 +97,9 @@ function SettingsForm({ settings }: { settings: AppSettings }) {
         </label>
         {notifications.paused && notifications.pausedUntil !== null ? (
           <p className="muted settings-note">
-            {t('settings.pausedUntil', { time: new Date(notifications.pausedUntil).toLocaleString(language) })}
+            {t('settings.pausedUntil', {
+              time: new Date(notifications.pausedUntil).toLocaleString(language),
+            })}
           </p>
         ) : null}
       </fieldset>
