@@ -40,7 +40,9 @@ export function translationProblems(en: object, zh: object): string[] {
   const problems: string[] = [];
   for (const path of chinese.keys()) if (!english.has(path)) problems.push(`${path}: not in en`);
   for (const [path, text] of english) {
-    const translated = chinese.get(path);
+    // Chinese has no singular: an English `_one` is said by the `_other` form.
+    const translated =
+      chinese.get(path) ?? (path.endsWith('_one') ? chinese.get(`${path.slice(0, -4)}_other`) : undefined);
     if (translated === undefined || translated.trim() === '') {
       problems.push(`${path}: missing`);
       continue;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { en } from '../../src/shared/i18n/en';
+import { translate } from '../../src/shared/i18n/translator';
+import { zhCN } from '../../src/shared/i18n/zh-CN';
 import {
   displayTitle,
-  fill,
-  NOTIFICATION_STRINGS,
   notificationsFor,
   notifyKind,
   type NotifyContext,
@@ -272,12 +273,25 @@ describe('text', () => {
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {
-    expect(fill('{n} of {total}, {x}', { n: 2, total: 'five' })).toBe('2 of five, {x}');
+    expect(translate('en', 'notifications.andMore', { list: 'A, B', n: 2 })).toBe('A, B and 2 more');
+    expect(translate('en', 'notifications.andMore', { list: 'A, B' })).toBe('A, B and {n} more');
   });
 
   it('has zh-CN for every en string', () => {
-    expect(translationProblems(NOTIFICATION_STRINGS.en, NOTIFICATION_STRINGS['zh-CN'])).toEqual([]);
+    expect(translationProblems(en.notifications, zhCN.notifications)).toEqual([]);
   });
+
+  it.each([
+    ['en', 1, '1 conversation finished'],
+    ['en', 2, '2 conversations finished'],
+    ['zh-CN', 1, '1 个会话已完成'],
+    ['zh-CN', 2, '2 个会话已完成'],
+  ] as const)(
+    'counts coalesced titles by the language’s plural rules: %s, %i → %j',
+    (language, count, title) => {
+      expect(translate(language, 'notifications.manyFinished', { count })).toBe(title);
+    },
+  );
 
   it('speaks Simplified Chinese when asked', () => {
     const before = snapshot(entry('a1', 'running'), entry('b2', 'running'), entry('c3', 'running'));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { en } from '../../src/shared/i18n/en';
+import { zhCN } from '../../src/shared/i18n/zh-CN';
 import {
   GROUP_MAX,
-  TRAY_STRINGS,
   trayClickAction,
   trayModel,
   type TrayInput,
@@ -197,7 +198,7 @@ describe('trayModel', () => {
   });
 
   it('has zh-CN for every en string', () => {
-    expect(translationProblems(TRAY_STRINGS.en, TRAY_STRINGS['zh-CN'])).toEqual([]);
+    expect(translationProblems(en.tray, zhCN.tray)).toEqual([]);
   });
 
   it('speaks Simplified Chinese when asked', () => {
@@ -219,6 +220,20 @@ describe('trayModel', () => {
     ]);
     expect(model.tooltip).toBe('OpenHands Desktop\n需要你处理：1\n运行中：1\n通知已暂停');
     expect(model.badge).toEqual({ count: 1, description: '1 个会话需要你处理' });
+  });
+
+  it.each([
+    ['en', 1, '1 conversation needs you'],
+    ['en', 3, '3 conversations need you'],
+    ['zh-CN', 1, '1 个会话需要你处理'],
+    ['zh-CN', 3, '3 个会话需要你处理'],
+  ] as const)('says the badge count in the language’s plural: %s, %i → %j', (locale, count, description) => {
+    const ids = Array.from({ length: count }, (_, i) => `n${i}`);
+    const model = trayModel(snapshot(...ids.map((id) => entry(id, 'waiting-for-input'))), {
+      ...INPUT,
+      locale,
+    });
+    expect(model.badge).toEqual({ count, description });
   });
 });
 

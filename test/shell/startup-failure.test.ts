@@ -42,6 +42,17 @@ describe('the start-up failure dialog', () => {
     expect(text.body).not.toContain('TypeError');
   });
 
+  it('shows a reason and paths as they are, even when they look like placeholders', () => {
+    const text = startupFailureText(new Error('bad key {dir} $t(startup.title)'), {
+      dataDir: '/data/{file}',
+      logFile: '/logs/{reason}.log',
+      language: 'en',
+    });
+    expect(text.body).toBe(
+      'Something failed while starting: bad key {dir} $t(startup.title)\n\nDetails are in the log: /logs/{reason}.log',
+    );
+  });
+
   it('speaks Simplified Chinese', () => {
     const text = startupFailureText(errno('EACCES'), { ...context, language: 'zh-CN' });
     expect(text.title).toBe('OpenHands Desktop 无法启动');

@@ -29,6 +29,7 @@ import {
   type ServerView,
 } from '../../shared/servers';
 import { ApiError } from '../api/errors';
+import { t } from '../i18n';
 import type { Logger } from '../logger';
 import { readJsonFile, writeJsonAtomic } from '../storage/atomic-json';
 import { asStorageError } from '../storage/storage-errors';
@@ -94,6 +95,16 @@ export type LoadProblem =
       detail: string;
     };
 
+/** A load problem as kept: its message is worded when asked for, in the app's language of the moment. */
+type StoredLoadProblem =
+  { kind: 'corrupt'; movedTo: string; detail: string } | { kind: 'unreadable'; detail: string };
+
+function withMessage(problem: StoredLoadProblem): LoadProblem {
+  return problem.kind === 'corrupt'
+    ? { ...problem, message: t('mainErrors.serversFileDamaged', { file: problem.movedTo }) }
+    : { ...problem, message: t('mainErrors.serversFileUnreadable', { detail: problem.detail }) };
+}
+
 export interface KeyOptions {
   /**
    * Keep the API key in memory for this run only instead of in the keychain. Meant for when the keychain is
@@ -138,7 +149,7 @@ export class AccountService {
   private readonly logger: Logger;
   private readonly newId: () => string;
   private servers: StoredServer[] = [];
-  private problem: LoadProblem | null = null;
+  private problem: StoredLoadProblem | null = null;
   /** Mutations run one at a time, so the in-memory list and servers.json never diverge. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -164,28 +175,19 @@ export class AccountService {
         this.servers = result.value.servers;
         this.logger.info(`accounts: loaded ${this.servers.length} server(s)`);
       } else if (result.reason === 'corrupt') {
-        this.problem = {
-          kind: 'corrupt',
-          message: `Your saved servers could not be read because the settings file is damaged. It was kept as "${result.movedTo}" and the app started with no servers; add them again.`,
-          movedTo: result.movedTo,
-          detail: result.error,
-        };
+        this.problem = { kind: 'corrupt', movedTo: result.movedTo, detail: result.error };
         this.logger.warn(`accounts: ${result.error}; moved to ${result.movedTo}`);
       }
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      this.problem = {
-        kind: 'unreadable',
-        message: `Your saved servers could not be read (${detail}). Changes to servers cannot be saved until this is fixed and the app is restarted.`,
-        detail,
-      };
+      this.problem = { kind: 'unreadable', detail };
       this.logger.error(`accounts: cannot read ${this.settingsPath}: ${detail}`);
     }
   }
 
   /** What went wrong loading servers.json at start-up, for the UI to show; null if nothing did. */
   get loadProblem(): LoadProblem | null {
-    return this.problem;
+    return this.problem && withMessage(this.problem);
   }
 
   /** The user has seen the load problem. (An unreadable file still blocks saving.) */
@@ -390,7 +392,7 @@ export class AccountService {
 
   private find(id: string): StoredServer {
     const server = this.servers.find((s) => s.id === id);
-    if (!server) throw new AccountError('not-found', 'That server no longer exists.');
+    if (!server) throw new AccountError('not-found', t('mainErrors.serverGone'));
     return server;
   }
 
@@ -399,7 +401,8 @@ export class AccountService {
   }
 
   private assertWritable(): void {
-    if (this.problem?.kind === 'unreadable') throw new AccountError('storage-failed', this.problem.message);
+    if (this.problem?.kind === 'unreadable')
+      throw new AccountError('storage-failed', withMessage(this.problem).message);
   }
 
   private async save(servers: StoredServer[]): Promise<void> {
@@ -412,7 +415,7 @@ export class AccountService {
       // A full disk or read-only folder is said as such (storage-errors.ts), not as the bare errno text.
       const reported = asStorageError(error, path.dirname(this.settingsPath));
       if (reported instanceof ApiError) throw reported;
-      throw new AccountError('storage-failed', `Your server settings could not be saved (${detail}).`);
+      throw new AccountError('storage-failed', t('mainErrors.serversSaveFailed', { detail }));
     }
   }
 

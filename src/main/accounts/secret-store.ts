@@ -6,7 +6,9 @@
 // an error message (keytar's own messages do not contain them either).
 import { createRequire } from 'node:module';
 import { APP_NAME } from '../../shared/app-info';
+import type { MessageKey } from '../../shared/i18n/translator';
 import type { KeychainStatus, KeychainUnavailableReason } from '../../shared/servers';
+import { t } from '../i18n';
 
 export interface SecretStore {
   /** Which `keyStorage` a key kept here has. */
@@ -27,16 +29,13 @@ export interface SecretStore {
   isLocked(): Promise<boolean>;
 }
 
-const SESSION_HINT =
-  'You can keep the key for this session only; you will need to enter it again after restarting OpenHands Desktop.';
-
-const USER_MESSAGES: Record<KeychainUnavailableReason, string> = {
+/** What the user reads for each reason, in the app's language (catalog area `mainErrors`). */
+const USER_MESSAGES: Record<KeychainUnavailableReason, MessageKey> = {
   // keytar is an optional dependency: an install without libsecret's headers (Linux) still works, without it.
-  'module-missing': `The system keychain cannot be used because its support module (keytar) is not installed or could not be loaded, so API keys are kept for this session only until it works. ${SESSION_HINT} To fix it in a development install: on Debian/Ubuntu run \`sudo apt-get install libsecret-1-dev pkg-config\`, then \`npm rebuild keytar\`.`,
-  locked:
-    'The system keychain is locked, so OpenHands Desktop cannot read or save API keys. Unlock it (on Linux: the login keyring, for example in Passwords and Keys, or by logging in again); the app uses it again as soon as it is unlocked. Nothing is sent to a server without its key meanwhile.',
-  unreachable: `The system keychain could not be reached, so the API key cannot be saved securely. On Linux this usually means no keyring service (such as GNOME Keyring or KWallet) is running in your session. ${SESSION_HINT}`,
-  timeout: `The system keychain did not respond in time (it may be locked and waiting for your password). ${SESSION_HINT}`,
+  'module-missing': 'mainErrors.keychainModuleMissing',
+  locked: 'mainErrors.keychainLocked',
+  unreachable: 'mainErrors.keychainUnreachable',
+  timeout: 'mainErrors.keychainTimeout',
 };
 
 /** The OS keychain cannot be used. `message` is for the user; `detail` is the technical cause (no secrets). */
@@ -48,7 +47,7 @@ export class KeychainUnavailableError extends Error {
     readonly reason: KeychainUnavailableReason,
     readonly detail: string,
   ) {
-    super(USER_MESSAGES[reason]);
+    super(t(USER_MESSAGES[reason]));
   }
 
   toStatus(): KeychainStatus {
@@ -96,7 +95,8 @@ export class KeytarSecretStore implements SecretStore {
   private readonly moduleId: string;
   private readonly timeoutMs: number;
   private keytar: KeytarApi | undefined;
-  private loadError: KeychainUnavailableError | undefined;
+  /** Why keytar could not be loaded (each use then fails with a fresh error, worded in the language of now). */
+  private loadError: string | undefined;
   /**
    * Calls that timed out but have not returned yet. Each one holds a libuv thread-pool thread (keytar
    * blocks one per call), so while any is outstanding new calls fail fast instead of piling up and
@@ -155,7 +155,7 @@ export class KeytarSecretStore implements SecretStore {
    */
   private load(): KeytarApi {
     if (this.keytar) return this.keytar;
-    if (this.loadError) throw this.loadError;
+    if (this.loadError !== undefined) throw new KeychainUnavailableError('module-missing', this.loadError);
     try {
       const requireHere = createRequire(__filename);
       const loaded: unknown = requireHere(this.moduleId);
@@ -163,8 +163,8 @@ export class KeytarSecretStore implements SecretStore {
       this.keytar = loaded;
       return loaded;
     } catch (error) {
-      this.loadError = new KeychainUnavailableError('module-missing', describe(error));
-      throw this.loadError;
+      this.loadError = describe(error);
+      throw new KeychainUnavailableError('module-missing', this.loadError);
     }
   }
 

@@ -5,6 +5,7 @@
 // server (its "Agent hosts": a self-hosted install whose sandboxes run on other machines) (docs/security.md §2,
 // "Agent addresses"). Anything else is an invalid agent address, refused before anything is sent there.
 import { serverKind } from '../../shared/servers';
+import { t } from '../i18n';
 import { reachableConversationUrl } from './agent-server-client';
 import { ApiError } from './errors';
 import { label } from './http-client';
@@ -23,10 +24,11 @@ function cloudDomain(appUrl: URL): string | undefined {
   return appUrl.hostname.split('.').slice(-2).join('.');
 }
 
+/** `reason`: an `apiErrors.agentReason…` clause; `hint`: empty, or the `apiErrors.agentHostHint` sentence. */
 function invalid(appUrl: URL, reason: string, hint = ''): ApiError {
   return new ApiError(
     'invalid-response',
-    `Invalid agent address from ${label(appUrl.href)}: ${reason}. The app only talks to agents over http or https on the server's own host or a host allowed for it.${hint}`,
+    t('apiErrors.invalidAgentAddress', { server: label(appUrl.href), reason, hint }),
   );
 }
 
@@ -79,21 +81,21 @@ export function checkedAgentUrl(
   try {
     given = new URL(conversationUrl, app);
   } catch {
-    throw invalid(app, 'it is not a URL');
+    throw invalid(app, t('apiErrors.agentReasonNotUrl'));
   }
   // Checked before any rewriting: a `ws+unix:` or `file:` address has no host to rewrite.
   if (given.protocol !== 'http:' && given.protocol !== 'https:')
-    throw invalid(app, `${given.protocol} is not http or https`);
-  if (given.username || given.password) throw invalid(app, 'it carries a user name or password');
+    throw invalid(app, t('apiErrors.agentReasonNotHttp', { protocol: given.protocol }));
+  if (given.username || given.password) throw invalid(app, t('apiErrors.agentReasonCredentials'));
   const reachable = reachableConversationUrl(conversationUrl, appServerUrl);
   const host = new URL(reachable).hostname;
   if (!agentHostAllowed(host, appServerUrl, extraHosts))
-    throw invalid(
-      app,
-      `${host || 'an empty host'} is not the server's host (${app.hostname}) or one allowed for it`,
-      host
-        ? ` If this server's agents really run on ${host}, allow that host under Servers → Edit → "Agent hosts".`
-        : '',
-    );
+    throw host
+      ? invalid(
+          app,
+          t('apiErrors.agentReasonHost', { host, appHost: app.hostname }),
+          t('apiErrors.agentHostHint', { host }),
+        )
+      : invalid(app, t('apiErrors.agentReasonEmptyHost', { appHost: app.hostname }));
   return reachable;
 }

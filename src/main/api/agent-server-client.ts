@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { MessageKey } from '../../shared/i18n/translator';
+import { t } from '../i18n';
 import { ApiError, serverReason } from './errors';
 import type { HttpClient, HttpRequest } from './http-client';
 import { buildUrl, v1Id } from './ids';
@@ -211,9 +213,13 @@ export class AgentServerClient {
     });
     if (res.status !== 409) {
       if (!successSchema.safeParse(res.body).success)
-        throw new ApiError('invalid-response', `${new URL(url).host} sent a response this app cannot read.`, {
-          status: res.status,
-        });
+        throw new ApiError(
+          'invalid-response',
+          t('serverErrors.unreadableResponse', { host: new URL(url).host }),
+          {
+            status: res.status,
+          },
+        );
       return;
     }
     // The server's words are shown to the user; our key never is, should the server echo it.
@@ -221,14 +227,16 @@ export class AgentServerClient {
     const body: unknown = res.body;
     const retryable =
       typeof body === 'object' && body !== null && (body as { retryable?: unknown }).retryable === true;
-    const conflict = (why: string): ApiError =>
-      new ApiError('conflict', `${why}${reason ? ` (${reason})` : ''}`, {
+    // One whole sentence with the server's reason, another without (no fragments glued together).
+    const conflict = (plain: MessageKey, withReason: MessageKey): ApiError =>
+      new ApiError('conflict', reason ? t(withReason, { reason }) : t(plain), {
         status: 409,
         ...(reason ? { serverDetail: reason } : {}),
       });
-    if (retryable) throw conflict('The agent server is still activating the credentials; resume waits.');
+    if (retryable)
+      throw conflict('serverErrors.credentialsActivating', 'serverErrors.credentialsActivatingBecause');
     if ((await this.info(signal)).execution_status === 'running') return;
-    throw conflict('The agent is still finishing its previous step; resume waits.');
+    throw conflict('serverErrors.previousStep', 'serverErrors.previousStepBecause');
   }
 
   async respondToConfirmation(accept: boolean, reason?: string, signal?: AbortSignal): Promise<void> {

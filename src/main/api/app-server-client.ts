@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { t } from '../i18n';
 import { ApiError, errorForStatus } from './errors';
 import { type HttpClient, type HttpRequest, type HttpResponse, label, retryAfterMs } from './http-client';
 import { buildUrl, legacyId, sandboxId, v1Id } from './ids';
@@ -58,7 +59,7 @@ export interface StartConversationRequest {
 function checkTitle(title: string): string {
   const trimmed = title.trim();
   if (trimmed.length < 1 || trimmed.length > 200)
-    throw new ApiError('bad-request', 'A title needs 1 to 200 characters.');
+    throw new ApiError('bad-request', t('serverErrors.titleLength'));
   return trimmed;
 }
 
@@ -67,6 +68,10 @@ export function chunk<T>(items: T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** What `readAs` says when an answer does not have the expected shape (each a whole sentence naming the server). */
+type UnexpectedAnswer =
+  'serverErrors.notOpenHands' | 'serverErrors.unexpectedDeleteAnswer' | 'serverErrors.unknownEventsForm';
 
 /** Everything the app server answers: V1 app conversations, start tasks, sandboxes, and the legacy V0 routes. */
 export class AppServerClient {
@@ -139,10 +144,10 @@ export class AppServerClient {
     return result.status === 404 ? null : result;
   }
 
-  /** `body` read with `schema`, or an invalid-response saying `what` was not understood. */
-  private readAs<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
+  /** `body` read with `schema`, or an invalid-response saying (`unexpected`) what was not understood. */
+  private readAs<S extends z.ZodType>(schema: S, body: unknown, unexpected: UnexpectedAnswer): z.infer<S> {
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new ApiError('invalid-response', `${this.server} ${what}`);
+    if (!parsed.success) throw new ApiError('invalid-response', t(unexpected, { server: this.server }));
     return parsed.data;
   }
 
@@ -170,11 +175,7 @@ export class AppServerClient {
       signal,
     );
     if (!result) return null;
-    const page = this.readAs(
-      appConversationPageSchema,
-      result.body,
-      'answered, but not as an OpenHands server (no conversation list).',
-    );
+    const page = this.readAs(appConversationPageSchema, result.body, 'serverErrors.notOpenHands');
     return { newest: page.items[0] ?? null };
   }
 
@@ -233,7 +234,7 @@ export class AppServerClient {
     try {
       await this.target.budget.acquire(signal);
     } catch {
-      throw new ApiError('aborted', 'The start was cancelled.');
+      throw new ApiError('aborted', t('serverErrors.startCancelled'));
     }
     // The stream may be quiet while a sandbox boots (the server waits up to 2 minutes), so the idle limit
     // is generous; a server that never answers at all still ends in 'timeout'.
@@ -251,14 +252,16 @@ export class AppServerClient {
     signal?.addEventListener('abort', onAbort, { once: true });
     const failure = (error: unknown): ApiError => {
       if (error instanceof ApiError) return error;
-      if (signal?.aborted) return new ApiError('aborted', 'The start was cancelled.', { cause: error });
+      if (signal?.aborted) return new ApiError('aborted', t('serverErrors.startCancelled'), { cause: error });
       if (timedOut)
-        return new ApiError('timeout', `${this.server} stopped reporting the start's progress.`, {
+        return new ApiError('timeout', t('serverErrors.startStoppedReporting', { server: this.server }), {
           cause: error,
         });
-      return new ApiError('offline', `${this.server} broke off the start: ${(error as Error).message}.`, {
-        cause: error,
-      });
+      return new ApiError(
+        'offline',
+        t('serverErrors.startBrokeOffBecause', { server: this.server, reason: (error as Error).message }),
+        { cause: error },
+      );
     };
     try {
       const response = await fetch(
@@ -299,12 +302,13 @@ export class AppServerClient {
         if (!parsed.success)
           throw new ApiError(
             'invalid-response',
-            `${this.server} streamed a start task this app cannot read.`,
+            t('serverErrors.startTaskUnreadable', { server: this.server }),
           );
         last = parsed.data;
         onTask(parsed.data);
       });
-      if (!last) throw new ApiError('invalid-response', `${this.server} streamed no start task.`);
+      if (!last)
+        throw new ApiError('invalid-response', t('serverErrors.startTaskNone', { server: this.server }));
       return last;
     } catch (error) {
       throw failure(error);
@@ -502,7 +506,7 @@ export class AppServerClient {
   async deleteConversation(id: string, signal?: AbortSignal): Promise<boolean> {
     const result = await this.sendOr404('DELETE', ['api', 'v1', 'app-conversations', v1Id(id)], {}, signal);
     if (!result) return false;
-    return this.readAs(successSchema, result.body, 'answered the delete with something unexpected.').success;
+    return this.readAs(successSchema, result.body, 'serverErrors.unexpectedDeleteAnswer').success;
   }
 
   /**
@@ -526,7 +530,7 @@ export class AppServerClient {
       signal,
     );
     if (!result) return null;
-    return this.readAs(agentEventPageSchema, result.body, 'sent events in a form this app does not know.');
+    return this.readAs(agentEventPageSchema, result.body, 'serverErrors.unknownEventsForm');
   }
 
   /** V0 rename (servers from before April 2026); it also handled V1 ids there. */
@@ -571,7 +575,10 @@ export class AppServerClient {
     });
     const parsed = legacyUploadSchema.safeParse(body);
     if (!parsed.success)
-      throw new ApiError('invalid-response', `${this.server} answered the upload with something unexpected.`);
+      throw new ApiError(
+        'invalid-response',
+        t('serverErrors.unexpectedUploadAnswer', { server: this.server }),
+      );
     return parsed.data.uploaded_files;
   }
 }

@@ -1,4 +1,7 @@
+// The messages are in the app's language at the moment the error is made (catalog area `apiErrors`).
 import type { ApiErrorInfo, ApiErrorKind } from '../../shared/api-errors';
+import type { MessageKey, Params } from '../../shared/i18n/translator';
+import { t } from '../i18n';
 
 /** A failed call to an OpenHands server, with a message a user can act on. */
 export class ApiError extends Error {
@@ -74,30 +77,39 @@ export function errorForStatus(
     ...(reason ? { serverDetail: reason } : {}),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   };
-  const why = reason ? ` (${reason})` : '';
+  // Each message whole, with and without the server's reason (word order differs between languages).
+  const say = (plain: MessageKey, because: MessageKey, params: Params = {}): string =>
+    reason ? t(because, { server, reason, ...params }) : t(plain, { server, ...params });
   if (status === 401)
     return new ApiError(
       'unauthorized',
-      `${server} did not accept the API key. Check the key in the server's settings.${why}`,
+      say('apiErrors.unauthorized', 'apiErrors.unauthorizedBecause'),
       details,
     );
   if (status === 403)
-    return new ApiError('forbidden', `${server} refused access with this key${why}.`, details);
-  if (status === 404) return new ApiError('not-found', `${server} has no such item${why}.`, details);
+    return new ApiError('forbidden', say('apiErrors.forbidden', 'apiErrors.forbiddenBecause'), details);
+  if (status === 404)
+    return new ApiError('not-found', say('apiErrors.notFound', 'apiErrors.notFoundBecause'), details);
   if (status === 409)
-    return new ApiError('conflict', `${server} refused because of the current state${why}.`, details);
+    return new ApiError('conflict', say('apiErrors.conflict', 'apiErrors.conflictBecause'), details);
   if (status === 429) {
-    const wait =
-      retryAfterMs !== undefined ? ` Try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.` : '';
-    return new ApiError('rate-limited', `${server} is limiting requests.${wait}`, details);
+    const message =
+      retryAfterMs !== undefined
+        ? t('apiErrors.rateLimitedRetry', { server, seconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) })
+        : t('apiErrors.rateLimited', { server });
+    return new ApiError('rate-limited', message, details);
   }
   if (status === 400 || status === 422 || status === 413)
-    return new ApiError('bad-request', `${server} rejected the request${why}.`, details);
+    return new ApiError('bad-request', say('apiErrors.badRequest', 'apiErrors.badRequestBecause'), details);
   if (status >= 500)
-    return new ApiError('server-error', `${server} had an internal error (HTTP ${status})${why}.`, details);
+    return new ApiError(
+      'server-error',
+      say('apiErrors.serverError', 'apiErrors.serverErrorBecause', { status }),
+      details,
+    );
   return new ApiError(
     'invalid-response',
-    `${server} answered with unexpected HTTP ${status}${why}.`,
+    say('apiErrors.unexpectedStatus', 'apiErrors.unexpectedStatusBecause', { status }),
     details,
   );
 }
@@ -111,19 +123,21 @@ function redirectError(
   server: string,
   redirect: { location: string | null; requestUrl: string } | undefined,
 ): ApiError {
-  let target = '';
+  let target: string | undefined;
   try {
     if (redirect?.location) {
       // Origin and path only: a query may carry a token of the login page it points at.
       const url = new URL(redirect.location, redirect.requestUrl);
-      target = ` to ${url.origin}${url.pathname}`;
+      target = `${url.origin}${url.pathname}`;
     }
   } catch {
     // An unreadable Location: say only that it redirects.
   }
   return new ApiError(
     'invalid-response',
-    `${server} redirects${target} (HTTP ${status}) instead of answering. If the server has moved, change its address in Servers; the app does not follow redirects, so the API key only goes to the address you entered.`,
+    target === undefined
+      ? t('apiErrors.redirect', { server, status })
+      : t('apiErrors.redirectTo', { server, target, status }),
     { status },
   );
 }

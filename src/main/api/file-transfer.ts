@@ -6,6 +6,7 @@ import https from 'node:https';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { t } from '../i18n';
 import { agentFor } from '../network/environment';
 import { ApiError, errorForStatus } from './errors';
 import { label, retryAfterMs } from './http-client';
@@ -30,12 +31,9 @@ export function fileRouteForm(version: string | undefined): FileRouteForm | unde
  */
 export function checkRemotePath(path: string): string {
   if (typeof path !== 'string' || !path.startsWith('/') || path.length > 4096 || /[\0\r\n]/.test(path))
-    throw new ApiError(
-      'bad-request',
-      `"${String(path).slice(0, 80)}" is not an absolute path in the workspace.`,
-    );
+    throw new ApiError('bad-request', t('apiErrors.notAbsolutePath', { path: String(path).slice(0, 80) }));
   if (path.split('/').some((part) => part === '..' || part === '.'))
-    throw new ApiError('bad-request', `"${path.slice(0, 80)}" may not contain "." or ".." segments.`);
+    throw new ApiError('bad-request', t('apiErrors.dotSegments', { path: path.slice(0, 80) }));
   return path.replace(/\/{2,}/g, '/');
 }
 
@@ -96,13 +94,13 @@ async function readSmallBody(response: IncomingMessage, limit = 1024 * 1024): Pr
 
 function transferError(error: unknown, server: string, signal: AbortSignal | undefined): ApiError {
   if (error instanceof ApiError) return error;
-  if (signal?.aborted) return new ApiError('aborted', 'The transfer was cancelled.', { cause: error });
+  if (signal?.aborted) return new ApiError('aborted', t('apiErrors.transferCancelled'), { cause: error });
   const code = (error as { code?: string }).code;
   if (code === 'ETIMEDOUT')
-    return new ApiError('timeout', `${server} stopped responding during the transfer.`, { cause: error });
+    return new ApiError('timeout', t('apiErrors.transferStalled', { server }), { cause: error });
   return new ApiError(
     'offline',
-    `The connection to ${server} failed during the transfer (${code ?? 'network error'}).`,
+    t('apiErrors.transferFailed', { server, code: code ?? t('apiErrors.reasonNetwork') }),
     { cause: error },
   );
 }
@@ -132,10 +130,11 @@ export async function postFiles(options: {
       const info = await stat(file.localPath).catch((error: unknown) => {
         throw new ApiError(
           'bad-request',
-          `Cannot read ${basename(file.localPath)}: ${(error as Error).message}`,
+          t('apiErrors.cannotReadFile', { file: basename(file.localPath), reason: (error as Error).message }),
         );
       });
-      if (!info.isFile()) throw new ApiError('bad-request', `${basename(file.localPath)} is not a file.`);
+      if (!info.isFile())
+        throw new ApiError('bad-request', t('apiErrors.notAFile', { file: basename(file.localPath) }));
       const name = file.filename.replace(/["\\\r\n]/g, '_');
       const head = Buffer.from(
         `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}\r\n` +
@@ -267,7 +266,8 @@ export async function downloadFile(
   });
   try {
     await pipeline(response, createWriteStream(temp));
-    if (total && bytes !== total) throw new ApiError('offline', `The download from ${server} ended early.`);
+    if (total && bytes !== total)
+      throw new ApiError('offline', t('apiErrors.downloadEndedEarly', { server }));
     await rename(temp, options.localPath);
   } catch (error) {
     await rm(temp, { force: true });

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { type Clock, systemClock } from '../clock';
+import { t } from '../i18n';
 import { ApiError, errorForStatus } from './errors';
 import type { RequestBudget } from './request-budget';
 
@@ -96,10 +97,14 @@ export class HttpClient {
     const parsed = schema.safeParse(response.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+      const server = label(request.url);
+      // The issue is the schema library's own words: developer English, shown as it is.
+      const detail = issue?.message ?? t('apiErrors.unreadableIssue');
       throw new ApiError(
         'invalid-response',
-        `${label(request.url)} sent a response this app cannot read${where}: ${issue?.message ?? 'invalid'}.`,
+        issue && issue.path.length > 0
+          ? t('apiErrors.unreadableAt', { server, path: issue.path.join('.'), issue: detail })
+          : t('apiErrors.unreadable', { server, issue: detail }),
         { status: response.status },
       );
     }
@@ -124,7 +129,7 @@ export class HttpClient {
         try {
           await this.clock.sleep(delay, request.signal);
         } catch {
-          throw new ApiError('aborted', 'The request was cancelled.');
+          throw new ApiError('aborted', t('apiErrors.cancelled'));
         }
       }
     }
@@ -132,12 +137,12 @@ export class HttpClient {
 
   private async once(request: HttpRequest): Promise<HttpResponse> {
     const server = label(request.url);
-    if (request.signal?.aborted) throw new ApiError('aborted', 'The request was cancelled.');
+    if (request.signal?.aborted) throw new ApiError('aborted', t('apiErrors.cancelled'));
     if (request.budget) {
       try {
         await request.budget.acquire(request.signal);
       } catch {
-        throw new ApiError('aborted', 'The request was cancelled.');
+        throw new ApiError('aborted', t('apiErrors.cancelled'));
       }
     }
     const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -149,14 +154,17 @@ export class HttpClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(request.json);
     }
-    const failed = (error: unknown, phase: string): ApiError => {
-      if (request.signal?.aborted)
-        return new ApiError('aborted', 'The request was cancelled.', { cause: error });
+    const failed = (error: unknown, phase: 'apiErrors.unreachable' | 'apiErrors.brokeOff'): ApiError => {
+      if (request.signal?.aborted) return new ApiError('aborted', t('apiErrors.cancelled'), { cause: error });
       if (timeout.aborted)
-        return new ApiError('timeout', `${server} did not answer within ${Math.round(timeoutMs / 1000)} s.`, {
-          cause: error,
-        });
-      return new ApiError('offline', `${server} ${phase}: ${networkReason(error)}.`, { cause: error });
+        return new ApiError(
+          'timeout',
+          t('apiErrors.timeout', { server, seconds: Math.round(timeoutMs / 1000) }),
+          {
+            cause: error,
+          },
+        );
+      return new ApiError('offline', t(phase, { server, reason: networkReason(error) }), { cause: error });
     };
 
     let response: Response;
@@ -171,7 +179,7 @@ export class HttpClient {
         ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
       });
     } catch (error) {
-      throw failed(error, 'could not be reached');
+      throw failed(error, 'apiErrors.unreachable');
     }
 
     let text: string;
@@ -179,13 +187,13 @@ export class HttpClient {
       text = await readCapped(response, request.maxBytes ?? DEFAULT_MAX_BYTES);
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      throw failed(error, 'broke off the response');
+      throw failed(error, 'apiErrors.brokeOff');
     }
     const parsed = parseBody(text, response.headers.get('content-type'));
     const status = response.status;
     if ((status >= 200 && status < 300) || request.acceptStatus?.includes(status)) {
       if (parsed.malformed)
-        throw new ApiError('invalid-response', `${server} sent malformed JSON.`, { status });
+        throw new ApiError('invalid-response', t('apiErrors.malformedJson', { server }), { status });
       return { status, headers: response.headers, body: parsed.value };
     }
     const wait =
@@ -219,31 +227,32 @@ export function redact(value: unknown, secrets: string[]): unknown {
   return scrub(value);
 }
 
-/** "127.0.0.1:3000" or "app.all-hands.dev": how messages name a server. */
+/** "127.0.0.1:3000" or "app.all-hands.dev": how messages name a server ("the server" when the URL is unreadable). */
 export function label(url: string): string {
   try {
     return new URL(url).host;
   } catch {
-    return 'the server';
+    return t('apiErrors.theServer');
   }
 }
 
+/** Why a connection failed, in the app's language; an unknown failure in the words Node gave it. */
 function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
   switch (cause?.code) {
     case 'ECONNREFUSED':
-      return 'nothing is listening there (connection refused)';
+      return t('apiErrors.reasonRefused');
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return 'the host name could not be resolved';
+      return t('apiErrors.reasonUnresolved');
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
-      return 'the connection was reset';
+      return t('apiErrors.reasonReset');
     case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return 'the connection timed out';
+      return t('apiErrors.reasonTimedOut');
     default:
-      return cause?.message ?? (error instanceof Error ? error.message : 'network error');
+      return cause?.message ?? (error instanceof Error ? error.message : t('apiErrors.reasonNetwork'));
   }
 }
 
@@ -253,7 +262,7 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
   const tooLarge = (): ApiError =>
     new ApiError(
       'invalid-response',
-      `${server} sent a response larger than ${Math.round(maxBytes / 1024 / 1024)} MB; it was refused.`,
+      t('apiErrors.tooLarge', { server, mb: Math.round(maxBytes / 1024 / 1024) }),
       {
         status: response.status,
       },

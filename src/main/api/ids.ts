@@ -1,19 +1,30 @@
+import type { MessageKey } from '../../shared/i18n/translator';
+import { t } from '../i18n';
 import { ApiError } from './errors';
 
 const UUID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 /** V0 ids are `uuid4().hex`; anything from this safe alphabet is accepted, nothing that could leave its segment. */
 const LEGACY = /^[A-Za-z0-9_-]{1,100}$/;
 
-function invalid(what: string, raw: unknown): ApiError {
-  const shown = typeof raw === 'string' ? JSON.stringify(raw.slice(0, 40)) : typeof raw;
-  return new ApiError('bad-request', `${shown} is not a valid ${what}.`);
+/** The kinds of id checked here; each has its own message (catalog area `apiErrors`). */
+export type IdKind = 'conversation id' | 'start task id' | 'sandbox id';
+
+const INVALID: Record<IdKind, MessageKey> = {
+  'conversation id': 'apiErrors.invalidConversationId',
+  'start task id': 'apiErrors.invalidStartTaskId',
+  'sandbox id': 'apiErrors.invalidSandboxId',
+};
+
+function invalid(what: IdKind, raw: unknown): ApiError {
+  const value = typeof raw === 'string' ? JSON.stringify(raw.slice(0, 40)) : typeof raw;
+  return new ApiError('bad-request', t(INVALID[what], { value }));
 }
 
 /**
  * Checks a V1 conversation (or start task) id before it goes anywhere near a URL and returns the
  * canonical 32-hex form: the app server sends hex, agent servers dashed, and both accept either.
  */
-export function v1Id(raw: unknown, what = 'conversation id'): string {
+export function v1Id(raw: unknown, what: IdKind = 'conversation id'): string {
   if (typeof raw !== 'string' || !UUID.test(raw)) throw invalid(what, raw);
   return raw.replace(/-/g, '').toLowerCase();
 }

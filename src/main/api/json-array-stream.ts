@@ -1,6 +1,9 @@
+import { t } from '../i18n';
+
 /**
  * Reads a JSON array that a server writes element by element (`[\n{…},\n{…}\n]`) and hands each element
- * over as soon as it is complete. Tracks string and nesting state, so braces inside strings are safe.
+ * over as soon as it is complete. Tracks string and nesting state, so braces inside strings are safe. Its errors'
+ * messages are the reason the caller shows ("… broke off the start: <reason>"), so in the app's language.
  */
 export async function readJsonArrayStream(
   body: ReadableStream<Uint8Array>,
@@ -27,11 +30,11 @@ export async function readJsonArrayStream(
           depth = 1;
           current = '{';
         } else if (!/[\s,]/.test(ch))
-          throw new Error(`unexpected ${JSON.stringify(ch)} in a streamed JSON array`);
+          throw new Error(t('apiErrors.streamUnexpected', { char: JSON.stringify(ch) }));
         continue;
       }
       current += ch;
-      if (current.length > maxElementBytes) throw new Error('streamed JSON element too large');
+      if (current.length > maxElementBytes) throw new Error(t('apiErrors.streamElementTooLarge'));
       if (inString) {
         if (escaped) escaped = false;
         else if (ch === '\\') escaped = true;
@@ -47,5 +50,5 @@ export async function readJsonArrayStream(
       }
     }
   }
-  if (!sawArray || !closed || depth !== 0) throw new Error('the streamed JSON array ended early');
+  if (!sawArray || !closed || depth !== 0) throw new Error(t('apiErrors.streamEndedEarly'));
 }

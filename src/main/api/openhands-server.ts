@@ -1,9 +1,11 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ConversationRef, ConversationSummary, StartProgress } from '../../shared/conversations';
-import { START_TASK_STATUSES } from '../../shared/openhands-enums';
+import { START_TASK_STATUSES, type SandboxStatus } from '../../shared/openhands-enums';
+import type { MessageKey } from '../../shared/i18n/translator';
 import { serverKind } from '../../shared/servers';
 import { type Clock, systemClock } from '../clock';
+import { t } from '../i18n';
 import { consoleLogger, type Logger } from '../logger';
 import {
   checkRemotePath,
@@ -62,6 +64,16 @@ export interface OpenHandsServerOptions {
 }
 
 const WALK_STEPS = START_TASK_STATUSES.length - 1; // ERROR is not a step
+
+/** Why a conversation's agent cannot be reached, by the state of its sandbox (one whole sentence each). */
+const SANDBOX_IS: Record<SandboxStatus | 'unknown', MessageKey> = {
+  STARTING: 'serverErrors.sandboxStarting',
+  RUNNING: 'serverErrors.sandboxRunning',
+  PAUSED: 'serverErrors.sandboxPaused',
+  ERROR: 'serverErrors.sandboxError',
+  MISSING: 'serverErrors.sandboxMissing',
+  unknown: 'serverErrors.sandboxUnknown',
+};
 
 /**
  * One configured OpenHands server: capability detection (V1 or legacy V0), per-conversation dispatch by
@@ -219,7 +231,7 @@ export class OpenHandsServer {
       if (!last || (error instanceof ApiError && error.kind === 'aborted'))
         throw error instanceof ApiError
           ? error
-          : new ApiError('offline', `${this.app.server} broke off the start.`);
+          : new ApiError('offline', t('serverErrors.startBrokeOff', { server: this.app.server }));
       this.logger.warn(
         `server ${this.id}: start stream broke (${(error as Error).message}); polling the start task`,
       );
@@ -230,7 +242,7 @@ export class OpenHandsServer {
 
   private async pollStartTask(
     task: StartTask,
-    report: (t: StartTask) => void,
+    report: (task: StartTask) => void,
     started: number,
     signal?: AbortSignal,
   ): Promise<StartTask> {
@@ -240,16 +252,16 @@ export class OpenHandsServer {
       if (this.clock.now() - started > timeout)
         throw new ApiError(
           'timeout',
-          `The conversation did not start within ${Math.round(timeout / 60_000)} minutes.`,
+          t('serverErrors.startTimeout', { count: Math.round(timeout / 60_000) }),
         );
       try {
         await this.clock.sleep(this.options.startPollMs ?? 1000, signal);
       } catch {
-        throw new ApiError('aborted', 'Following the start was cancelled.');
+        throw new ApiError('aborted', t('serverErrors.startFollowCancelled'));
       }
       const [next] = await this.app.getStartTasks([current.id], signal);
       if (next === undefined) continue; // an unreadable row: ask again on the next poll
-      if (!next) throw new ApiError('not-found', 'The start task disappeared from the server.');
+      if (!next) throw new ApiError('not-found', t('serverErrors.startTaskGone'));
       if (next.status !== current.status || next.detail !== current.detail) report(next);
       current = next;
     }
@@ -260,7 +272,9 @@ export class OpenHandsServer {
     if (task.status === 'ERROR' || !task.app_conversation_id)
       throw new ApiError(
         'server-error',
-        `The conversation could not start: ${task.detail ?? 'the server gave no reason'}.`,
+        task.detail != null
+          ? t('serverErrors.startFailed', { reason: task.detail })
+          : t('serverErrors.startFailedNoReason'),
       );
     return { serverId: this.id, id: v1Id(task.app_conversation_id), version: 'V1' };
   }
@@ -314,9 +328,7 @@ export class OpenHandsServer {
     if (!client)
       throw new ApiError(
         'sandbox-not-running',
-        row.sandbox_status
-          ? `The conversation's sandbox is ${row.sandbox_status.toLowerCase()}; resume it to reach the agent.`
-          : 'The conversation has no running sandbox yet; resume it to reach the agent.',
+        t(row.sandbox_status ? SANDBOX_IS[row.sandbox_status] : 'serverErrors.sandboxNotRunningYet'),
       );
     return client;
   }
@@ -346,7 +358,7 @@ export class OpenHandsServer {
   // ---- conversation actions, dispatched by version ----
 
   async sendMessage(ref: ConversationRef, text: string, signal?: AbortSignal): Promise<void> {
-    if (!text.trim()) throw new ApiError('bad-request', 'A message cannot be empty.');
+    if (!text.trim()) throw new ApiError('bad-request', t('serverErrors.emptyMessage'));
     if (ref.version === 'V0') return this.app.legacyMessage(ref.id, text, signal);
     return this.withAgent(
       ref.id,
@@ -371,7 +383,7 @@ export class OpenHandsServer {
     reason?: string,
     signal?: AbortSignal,
   ): Promise<void> {
-    if (ref.version === 'V0') throw new ApiError('bad-request', 'Confirmation needs the V1 API.');
+    if (ref.version === 'V0') throw new ApiError('bad-request', t('serverErrors.confirmationNeedsV1'));
     return this.withAgent(ref.id, (a) => a.respondToConfirmation(accept, reason, signal), signal);
   }
 
@@ -421,7 +433,7 @@ export class OpenHandsServer {
     const id = v1Id(ref.id);
     const first = await this.readConversation(id, signal);
     if (!first.sandbox_id)
-      throw new ApiError('sandbox-not-running', `The conversation ${id.slice(0, 8)} has no sandbox yet.`);
+      throw new ApiError('sandbox-not-running', t('serverErrors.sandboxNoneYet', { id: id.slice(0, 8) }));
     // A sandbox already starting comes up by itself; asking again would only cost a request.
     if (first.sandbox_status !== 'RUNNING' && first.sandbox_status !== 'STARTING')
       await this.app.resumeSandbox(first.sandbox_id, signal);
@@ -446,17 +458,21 @@ export class OpenHandsServer {
       if (row.sandbox_status === 'ERROR' || row.sandbox_status === 'MISSING')
         throw new ApiError(
           'sandbox-not-running',
-          `The conversation's sandbox could not be resumed (${row.sandbox_status.toLowerCase()}).`,
+          t(
+            row.sandbox_status === 'ERROR'
+              ? 'serverErrors.sandboxResumeError'
+              : 'serverErrors.sandboxResumeMissing',
+          ),
         );
       if (this.clock.now() >= deadline)
         throw new ApiError(
           'sandbox-not-running',
-          `The conversation's sandbox did not come back within ${Math.max(1, Math.round(waitMs / 60_000))} min.`,
+          t('serverErrors.sandboxResumeTimeout', { minutes: Math.max(1, Math.round(waitMs / 60_000)) }),
         );
       try {
         await this.clock.sleep(delayMs, signal);
       } catch {
-        throw new ApiError('aborted', 'The request was cancelled.');
+        throw new ApiError('aborted', t('serverErrors.requestCancelled'));
       }
       delayMs = Math.min(3000, delayMs * 2);
     }
@@ -465,7 +481,7 @@ export class OpenHandsServer {
   private async sandboxOf(id: string, signal?: AbortSignal): Promise<string> {
     const row = await this.readConversation(id, signal);
     if (!row.sandbox_id)
-      throw new ApiError('sandbox-not-running', `The conversation ${id.slice(0, 8)} has no sandbox yet.`);
+      throw new ApiError('sandbox-not-running', t('serverErrors.sandboxNoneYet', { id: id.slice(0, 8) }));
     return row.sandbox_id;
   }
 
@@ -475,9 +491,13 @@ export class OpenHandsServer {
     if (row === undefined)
       throw new ApiError(
         'invalid-response',
-        `${this.app.server} sent an unreadable row for ${id.slice(0, 8)}.`,
+        t('serverErrors.unreadableRow', { server: this.app.server, id: id.slice(0, 8) }),
       );
-    if (!row) throw new ApiError('not-found', `${this.app.server} has no conversation ${id.slice(0, 8)}.`);
+    if (!row)
+      throw new ApiError(
+        'not-found',
+        t('serverErrors.noConversation', { server: this.app.server, id: id.slice(0, 8) }),
+      );
     return row;
   }
 
@@ -511,7 +531,7 @@ export class OpenHandsServer {
       if (startId !== undefined && (!Number.isInteger(startId) || startId < 0))
         throw new ApiError(
           'bad-request',
-          `"${String(query.pageId).slice(0, 20)}" is not a page of this conversation's events.`,
+          t('serverErrors.notAnEventPage', { page: String(query.pageId).slice(0, 20) }),
         );
       const page = await this.app.legacyEvents(
         ref.id,
@@ -570,7 +590,7 @@ export class OpenHandsServer {
       if (await looksBinary(localPath))
         throw new ApiError(
           'bad-request',
-          `${basename(localPath)} is binary; legacy (V0) servers corrupt binary uploads, so it was not sent.`,
+          t('serverErrors.binaryLegacyUpload', { name: basename(localPath) }),
         );
       await this.app.legacyUpload(ref.id, [{ localPath, filename: basename(remotePath) }], options);
       return;
@@ -610,7 +630,7 @@ export class OpenHandsServer {
     options: { onProgress?: (p: TransferProgress) => void; signal?: AbortSignal } = {},
   ): Promise<{ bytes: number }> {
     checkRemotePath(remotePath);
-    if (ref.version === 'V0') throw new ApiError('bad-request', 'Downloads need the V1 API.');
+    if (ref.version === 'V0') throw new ApiError('bad-request', t('serverErrors.downloadsNeedV1'));
     return this.withAgent(
       ref.id,
       async (agent) => {

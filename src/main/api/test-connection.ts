@@ -1,4 +1,7 @@
+// Test connection: what works, or what is wrong and what to do, in the app's language (catalog area `connection`;
+// the errors it passes on are worded by `apiErrors`).
 import type { ApiErrorInfo } from '../../shared/api-errors';
+import { t } from '../i18n';
 import { ApiError, isApiError } from './errors';
 import { label } from './http-client';
 import type { OpenHandsServer } from './openhands-server';
@@ -25,17 +28,11 @@ export interface ConnectionReport {
 
 /** What to say when the key was refused, for Cloud or a self-hosted SESSION_API_KEY. */
 function keyRefused(cloud: boolean, host: string, hasKey: boolean): string {
-  if (cloud)
-    return hasKey
-      ? 'OpenHands Cloud did not accept this API key: it may be mistyped, expired or revoked. Create a new one in the Cloud settings.'
-      : 'OpenHands Cloud needs an API key: create one in the Cloud settings and add it to this server.';
-  return hasKey
-    ? `${host} is protected by SESSION_API_KEY and the key you entered does not match it.`
-    : `${host} is protected by SESSION_API_KEY: enter that value as this server's API key.`;
+  if (cloud) return hasKey ? t('connection.keyRefusedCloud') : t('connection.keyNeededCloud');
+  return hasKey ? t('connection.keyMismatch', { host }) : t('connection.keyNeeded', { host });
 }
 
-const AGENT_SERVER_SUMMARY = (host: string): string =>
-  `${host} is a bare OpenHands agent server (openhands-agent-server), not an OpenHands app server or Cloud. This version of the app connects to app servers and Cloud only: use the app server's URL (self-hosted default: port 3000).`;
+const AGENT_SERVER_SUMMARY = (host: string): string => t('connection.agentServer', { host });
 
 /**
  * The most a Test connection may take, retries included: well inside the page's own 30 s wait for any
@@ -80,8 +77,8 @@ export async function testConnection(
   const seconds = Math.round(limitMs / 1000);
   return {
     ...report,
-    summary: `${host} did not finish answering within ${seconds} s. It may be overloaded, or something between you and it holds requests open; check the URL and try again.`,
-    problem: { kind: 'timeout', message: `${host} did not answer within ${seconds} s.` },
+    summary: t('connection.timedOut', { host, seconds }),
+    problem: { kind: 'timeout', message: t('apiErrors.timeout', { server: host, seconds }) },
   };
 }
 
@@ -106,20 +103,17 @@ async function checkConnection(
   };
   const fail = (error: unknown, summary: string): ConnectionReport => failed(report, error, summary);
   const notOpenHands = (error: unknown): ConnectionReport =>
-    fail(error, `${host} answered, but it does not look like an OpenHands server.`);
+    fail(error, t('connection.notOpenHands', { host }));
 
   let probe: Awaited<ReturnType<typeof server.app.probeV1>>;
   try {
     probe = await server.app.probeV1(signal);
     report.reachable = true;
   } catch (error) {
-    if (!isApiError(error)) return fail(error, `${host} could not be checked.`);
+    if (!isApiError(error)) return fail(error, t('connection.notChecked', { host }));
     if (error.kind === 'offline' || error.kind === 'timeout')
-      return fail(
-        error,
-        `Could not reach ${host}: ${error.message} Check the URL and that the server is running.`,
-      );
-    if (error.kind === 'aborted') return fail(error, 'The check was cancelled.');
+      return fail(error, t('connection.unreachable', { host, message: error.message }));
+    if (error.kind === 'aborted') return fail(error, t('connection.cancelled'));
     // Nothing was sent: the key could not be read on this computer.
     if (error.kind === 'keychain') return fail(error, error.message);
     report.reachable = true;
@@ -134,21 +128,18 @@ async function checkConnection(
       return fail(error, keyRefused(cloud, host, hasKey));
     }
     if (error.kind === 'forbidden')
-      return fail(
-        error,
-        `${cloudHost ? 'OpenHands Cloud' : host} recognised the key but refused access (for Cloud: verify your email and accept the terms in the web app).`,
-      );
+      return fail(error, t('connection.forbidden', { host: cloudHost ? 'OpenHands Cloud' : host }));
     // A redirect's own message says where to and what to do (errors.ts).
     if (error.status !== undefined && error.status >= 300 && error.status < 400)
       return fail(error, error.message);
     if (error.kind === 'invalid-response' || error.kind === 'not-found') return notOpenHands(error);
-    return fail(error, `${host} answered with an error: ${error.message}`);
+    return fail(error, t('connection.answeredError', { host, message: error.message }));
   }
 
   if (probe === null) {
     if (await isAgentServer(server.connection.baseUrl, signal)) {
       report.reachable = true;
-      return fail(new ApiError('not-found', 'no app-server API'), AGENT_SERVER_SUMMARY(host));
+      return fail(new ApiError('not-found', t('connection.noAppServerApi')), AGENT_SERVER_SUMMARY(host));
     }
     const legacy = await legacyCheck(server, host, hasKey, report, signal);
     if (legacy) return legacy;
@@ -159,16 +150,33 @@ async function checkConnection(
     report.v1Available = caps.v1;
     report.appMode = caps.appMode;
   } catch (error) {
-    return fail(error, `${host} is reachable but its capabilities could not be read: ${messageOf(error)}`);
+    return fail(error, t('connection.capabilitiesUnreadable', { host, message: messageOf(error) }));
   }
 
   if (report.v1Available) report.agentServerVersion = await agentVersion(server, signal);
   if (report.appMode === 'saas' && report.v1Available) await readOrganizations(server, report, signal);
   report.ok = true;
-  const api = report.v1Available ? 'V1 API' : 'legacy V0 API only';
-  const agent = report.agentServerVersion ? `, agent server ${report.agentServerVersion}` : '';
-  report.summary = `Connected to ${report.appMode === 'saas' ? 'OpenHands Cloud' : `self-hosted OpenHands at ${host}`} (${api}${agent}).`;
+  report.summary = connectedSummary(
+    report.appMode === 'saas',
+    host,
+    report.v1Available,
+    report.agentServerVersion,
+  );
   return report;
+}
+
+/**
+ * "Connected to …": Cloud or self-hosted, V1 (with the running agent server's release when known) or V0 only.
+ * One whole sentence per case: the parts go in a different order in other languages.
+ */
+function connectedSummary(cloud: boolean, host: string, v1: boolean | null, agent: string | null): string {
+  if (!v1)
+    return cloud ? t('connection.connectedCloudLegacy') : t('connection.connectedSelfHostedLegacy', { host });
+  if (agent)
+    return cloud
+      ? t('connection.connectedCloudAgent', { version: agent })
+      : t('connection.connectedSelfHostedAgent', { host, version: agent });
+  return cloud ? t('connection.connectedCloud') : t('connection.connectedSelfHosted', { host });
 }
 
 /**
@@ -193,7 +201,7 @@ async function legacyCheck(
       report.appMode = 'oss';
       return fail(error, keyRefused(false, host, hasKey));
     }
-    return fail(error, `${host} answered, but it does not look like an OpenHands server.`);
+    return fail(error, t('connection.notOpenHands', { host }));
   }
   try {
     await server.app.listLegacy({ limit: 1 }, signal);
@@ -204,7 +212,7 @@ async function legacyCheck(
       report.authenticated = false;
       return fail(error, keyRefused(report.appMode === 'saas', host, hasKey));
     }
-    return fail(error, `${host} is reachable but listing conversations failed: ${messageOf(error)}`);
+    return fail(error, t('connection.listingFailed', { host, message: messageOf(error) }));
   }
 }
 

@@ -5,6 +5,7 @@ import { describeProblems } from '../../shared/servers';
 import { AccountError } from '../accounts/account-service';
 import { KeychainUnavailableError } from '../accounts/secret-store';
 import { isApiError } from '../api/errors';
+import { t } from '../i18n';
 import type { Logger } from '../logger';
 import type { BridgeHandlers } from './handlers';
 
@@ -24,7 +25,7 @@ export function toBridgeError(error: unknown, logger: Logger): BridgeError {
   logger.error(
     `bridge: unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
   );
-  return { code: 'internal', message: 'Something went wrong in the app. Details are in the log.' };
+  return { code: 'internal', message: t('mainErrors.bridgeInternal') };
 }
 
 /**
@@ -52,7 +53,7 @@ export function createDispatch(handlers: BridgeHandlers, logger: Logger): Dispat
         ok: false,
         error: {
           code: 'invalid-input',
-          message: fields.map((f) => f.message).join(' ') || 'Invalid input.',
+          message: fields.map((f) => f.message).join(' ') || t('mainErrors.bridgeInvalidInput'),
           fields,
         },
       };

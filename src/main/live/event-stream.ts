@@ -8,6 +8,7 @@ import { v1Id } from '../api/ids';
 import { type AgentEvent, agentEventSchema } from '../api/schemas/agent-server';
 import { lenientEnum } from '../api/schemas/lenient';
 import { type Clock, systemClock } from '../clock';
+import { t } from '../i18n';
 import { consoleLogger, type Logger } from '../logger';
 import { agentFor } from '../network/environment';
 import {
@@ -495,7 +496,7 @@ export class ConversationStream {
     this.stopped = true;
     if (reason !== 'closed') this.logger.warn(`${this.name}: stopped: ${detail}`);
     this.session?.end({ kind: 'stopped' });
-    this.stopControl.abort(new ApiError('aborted', 'The stream was closed.'));
+    this.stopControl.abort(new ApiError('aborted', t('mainErrors.streamClosed')));
     this.waitControl?.abort();
     this.setState('stopped', { attempt: this.attempt, reason: detail, stopReason: reason }, true);
     this.unpin?.();
@@ -860,10 +861,10 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     // Nobody waits for the work any more: its own failure (it is usually cancelled by the same signal)
     // must not become an unhandled rejection, which would end the main process.
     promise.catch(() => undefined);
-    return Promise.reject(new ApiError('aborted', 'The stream was closed.'));
+    return Promise.reject(new ApiError('aborted', t('mainErrors.streamClosed')));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new ApiError('aborted', 'The stream was closed.'));
+    const onAbort = (): void => reject(new ApiError('aborted', t('mainErrors.streamClosed')));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {

@@ -1,7 +1,8 @@
 import type { ConversationRef } from '../../shared/conversations';
 import { conversationKey, type StatusChangeSet, type StatusSnapshot } from '../../shared/live';
 import { type Clock, systemClock } from '../clock';
-import { type AppNotification, type Locale, notificationsFor } from '../notify/notification-model';
+import type { UiLanguage as Locale } from '../../shared/i18n/translator';
+import { type AppNotification, notificationsFor } from '../notify/notification-model';
 import {
   DEFAULT_NOTIFICATION_SETTINGS,
   isPaused,

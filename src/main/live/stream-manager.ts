@@ -3,6 +3,7 @@ import { type ConversationKey, conversationKey } from '../../shared/live';
 import type { EventSearch } from '../api/agent-server-client';
 import type { AgentEvent } from '../api/schemas/agent-server';
 import { ApiError } from '../api/errors';
+import { t } from '../i18n';
 import { consoleLogger, type Logger } from '../logger';
 import { type EventCursor, type EventPageSource, EventStore, type OlderPage } from './event-store';
 
@@ -202,7 +203,7 @@ export class StreamManager {
   /** Scroll-back for any V1 conversation, streamed or not. */
   olderThan(ref: ConversationRef, cursor: EventCursor | null, limit: number): Promise<OlderPage> {
     if (ref.version !== 'V1')
-      return Promise.reject(new ApiError('bad-request', 'Event paging needs the V1 API.'));
+      return Promise.reject(new ApiError('bad-request', t('mainErrors.pagingNeedsV1')));
     // A stream that stopped for good (closed, or the conversation is gone) has no agent to ask any more:
     // reading through it only says "closed". The direct path gets the server's own answer.
     const open = this.stream(ref);

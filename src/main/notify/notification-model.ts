@@ -3,20 +3,10 @@
 import type { ConversationRef } from '../../shared/conversations';
 import type { ConversationKey, StatusEntry, StatusSnapshot } from '../../shared/live';
 import type { DisplayStatus } from '../../shared/status';
+import { type MessageKey, type Translate, translator, type UiLanguage } from '../../shared/i18n/translator';
 import { isPaused, type NotificationSettings, type NotifyToggle } from '../../shared/notification-settings';
 
-// --- locale helpers (shared with tray-model.ts) ---
-
-export const LOCALES = ['en', 'zh-CN'] as const;
-export type Locale = (typeof LOCALES)[number];
-
-/** Replaces `{name}` placeholders; strings stay whole sentences so a translator can move the numbers. */
-export function fill(template: string, values: Readonly<Record<string, string | number>>): string {
-  return template.replace(/\{(\w+)\}/g, (match, name: string) => {
-    const value = values[name];
-    return value === undefined ? match : String(value);
-  });
-}
+// --- titles (shared with tray-model.ts) ---
 
 /**
  * A conversation title fit for one line of a notification or menu: agents write titles with line breaks
@@ -97,59 +87,24 @@ export function transitions(previous: StatusSnapshot, next: StatusSnapshot): Tra
   return found;
 }
 
-// --- strings ---
+// --- strings (src/shared/i18n/*/notifications.ts) ---
 
-export interface NotificationStrings {
-  /** Body of a notification about one conversation (its title is the conversation's title). */
-  single: Record<NotifyKind, string>;
-  /** Title of a coalesced notification; `{n}` ≥ 2. */
-  many: Record<NotifyKind, string>;
-  untitled: string;
-  /** Between the names in a coalesced notification's body. */
-  listSeparator: string;
-  /** The body when there are more names than fit: `{list}` then `{n}` more. */
-  andMore: string;
-}
+/** Body of a notification about one conversation (its title is the conversation's title). */
+const SINGLE_TEXT: Readonly<Record<NotifyKind, MessageKey>> = {
+  'needs-confirmation': 'notifications.needsConfirmation',
+  'waiting-for-input': 'notifications.waitingForInput',
+  error: 'notifications.error',
+  'start-failed': 'notifications.startFailed',
+  finished: 'notifications.finished',
+};
 
-export const NOTIFICATION_STRINGS: Readonly<Record<Locale, NotificationStrings>> = {
-  en: {
-    single: {
-      'needs-confirmation': 'Needs your confirmation to continue',
-      'waiting-for-input': 'Waiting for your input',
-      error: 'Stopped with an error',
-      'start-failed': 'Could not start',
-      finished: 'Finished',
-    },
-    many: {
-      'needs-confirmation': '{n} conversations need your confirmation',
-      'waiting-for-input': '{n} conversations are waiting for your input',
-      error: '{n} conversations stopped with an error',
-      'start-failed': '{n} conversations could not start',
-      finished: '{n} conversations finished',
-    },
-    untitled: 'Untitled conversation',
-    listSeparator: ', ',
-    andMore: '{list} and {n} more',
-  },
-  'zh-CN': {
-    single: {
-      'needs-confirmation': '需要你确认后才能继续',
-      'waiting-for-input': '正在等待你的输入',
-      error: '因错误而停止',
-      'start-failed': '启动失败',
-      finished: '已完成',
-    },
-    many: {
-      'needs-confirmation': '{n} 个会话需要你确认',
-      'waiting-for-input': '{n} 个会话正在等待你的输入',
-      error: '{n} 个会话因错误而停止',
-      'start-failed': '{n} 个会话启动失败',
-      finished: '{n} 个会话已完成',
-    },
-    untitled: '未命名会话',
-    listSeparator: '、',
-    andMore: '{list} 及另外 {n} 个',
-  },
+/** Title of a coalesced notification, a plural by `count` (always 2 or more). */
+const MANY_TEXT: Readonly<Record<NotifyKind, MessageKey>> = {
+  'needs-confirmation': 'notifications.manyNeedsConfirmation',
+  'waiting-for-input': 'notifications.manyWaitingForInput',
+  error: 'notifications.manyError',
+  'start-failed': 'notifications.manyStartFailed',
+  finished: 'notifications.manyFinished',
 };
 
 // --- the decision ---
@@ -162,7 +117,7 @@ export interface NotifyContext {
   windowFocused: boolean;
   /** The conversation the window shows, or null (a list, settings, …). */
   onScreen: ConversationKey | null;
-  locale: Locale;
+  locale: UiLanguage;
 }
 
 export type NotificationTarget =
@@ -195,22 +150,22 @@ export function notificationsFor(
       // The user is already looking at it: a banner would only repeat the screen.
       !(context.windowFocused && t.key === context.onScreen),
   );
-  const strings = NOTIFICATION_STRINGS[context.locale];
+  const t = translator(context.locale);
   const result: AppNotification[] = [];
   for (const kind of NOTIFY_KINDS) {
     const group = wanted.filter((t) => t.kind === kind);
     const first = group[0];
     if (!first) continue;
-    result.push(group.length === 1 ? single(first, strings) : coalesced(kind, group, strings));
+    result.push(group.length === 1 ? single(first, t) : coalesced(kind, group, t));
   }
   return result;
 }
 
-function single({ key, entry, kind }: Transition, strings: NotificationStrings): AppNotification {
+function single({ key, entry, kind }: Transition, t: Translate): AppNotification {
   return {
     kind,
-    title: displayTitle(entry.title, TITLE_MAX, strings.untitled),
-    body: strings.single[kind],
+    title: displayTitle(entry.title, TITLE_MAX, t('notifications.untitled')),
+    body: t(SINGLE_TEXT[kind]),
     target: {
       type: 'conversation',
       key,
@@ -219,16 +174,16 @@ function single({ key, entry, kind }: Transition, strings: NotificationStrings):
   };
 }
 
-function coalesced(kind: NotifyKind, group: Transition[], strings: NotificationStrings): AppNotification {
+function coalesced(kind: NotifyKind, group: Transition[], t: Translate): AppNotification {
   const names = group
     .slice(0, NAMES_SHOWN)
-    .map((t) => displayTitle(t.entry.title, NAME_MAX, strings.untitled))
-    .join(strings.listSeparator);
+    .map((shown) => displayTitle(shown.entry.title, NAME_MAX, t('notifications.untitled')))
+    .join(t('notifications.listSeparator'));
   const rest = group.length - NAMES_SHOWN;
   return {
     kind,
-    title: fill(strings.many[kind], { n: group.length }),
-    body: rest > 0 ? fill(strings.andMore, { list: names, n: rest }) : names,
-    target: { type: 'list', keys: group.map((t) => t.key) },
+    title: t(MANY_TEXT[kind], { count: group.length }),
+    body: rest > 0 ? t('notifications.andMore', { list: names, n: rest }) : names,
+    target: { type: 'list', keys: group.map((shown) => shown.key) },
   };
 }

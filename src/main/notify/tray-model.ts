@@ -3,8 +3,9 @@
 import { APP_NAME, type DesktopPlatform } from '../../shared/app-info';
 import type { ConversationRef } from '../../shared/conversations';
 import type { ConversationKey, StatusEntry, StatusSnapshot } from '../../shared/live';
-import { DISPLAY_STATUS_LABELS, isActive, needsUser } from '../../shared/status';
-import { displayTitle, fill, type Locale } from './notification-model';
+import { type MessageKey, type Translate, translator, type UiLanguage } from '../../shared/i18n/translator';
+import { isActive, needsUser } from '../../shared/status';
+import { displayTitle } from './notification-model';
 
 export type TrayAction =
   | { type: 'open-conversation'; key: ConversationKey; ref: ConversationRef }
@@ -33,7 +34,7 @@ export interface TrayInput {
   windowVisible: boolean;
   /** Whether notifications are paused now (notification-settings.ts `isPaused`). */
   notificationsPaused: boolean;
-  locale: Locale;
+  locale: UiLanguage;
 }
 
 /** Rows per group before "and N more…": a tray menu taller than the screen is no use. */
@@ -42,75 +43,13 @@ const TITLE_MAX = 48;
 
 type StatusKey = 'waiting-for-input' | 'needs-confirmation' | 'error' | 'start-failed' | 'starting';
 
-export interface TrayStrings {
-  needsYou: string;
-  running: string;
-  andMore: string;
-  nothingActive: string;
-  /** A conversation row that also says why it is listed. */
-  row: string;
-  status: Record<StatusKey, string>;
-  untitled: string;
-  show: string;
-  hide: string;
-  pause: string;
-  quit: string;
-  tooltipNeedsYou: string;
-  tooltipRunning: string;
-  tooltipPaused: string;
-  badgeOne: string;
-  badgeMany: string;
-}
-
-export const TRAY_STRINGS: Readonly<Record<Locale, TrayStrings>> = {
-  en: {
-    needsYou: 'Needs you ({n})',
-    running: 'Running ({n})',
-    andMore: 'and {n} more…',
-    nothingActive: 'No active conversations',
-    row: '{title} — {status}',
-    status: {
-      'waiting-for-input': DISPLAY_STATUS_LABELS['waiting-for-input'],
-      'needs-confirmation': DISPLAY_STATUS_LABELS['needs-confirmation'],
-      error: DISPLAY_STATUS_LABELS.error,
-      'start-failed': 'Could not start',
-      starting: DISPLAY_STATUS_LABELS.starting,
-    },
-    untitled: 'Untitled conversation',
-    show: 'Show {app}',
-    hide: 'Hide {app}',
-    pause: 'Pause notifications',
-    quit: 'Quit {app}',
-    tooltipNeedsYou: 'Needs you: {n}',
-    tooltipRunning: 'Running: {n}',
-    tooltipPaused: 'Notifications paused',
-    badgeOne: '1 conversation needs you',
-    badgeMany: '{n} conversations need you',
-  },
-  'zh-CN': {
-    needsYou: '需要你处理（{n}）',
-    running: '运行中（{n}）',
-    andMore: '还有 {n} 个…',
-    nothingActive: '没有活动的会话',
-    row: '{title} — {status}',
-    status: {
-      'waiting-for-input': '等待输入',
-      'needs-confirmation': '需要确认',
-      error: '出错',
-      'start-failed': '启动失败',
-      starting: '启动中',
-    },
-    untitled: '未命名会话',
-    show: '显示 {app}',
-    hide: '隐藏 {app}',
-    pause: '暂停通知',
-    quit: '退出 {app}',
-    tooltipNeedsYou: '需要你处理：{n}',
-    tooltipRunning: '运行中：{n}',
-    tooltipPaused: '通知已暂停',
-    badgeOne: '1 个会话需要你处理',
-    badgeMany: '{n} 个会话需要你处理',
-  },
+/** A row's status word: the app's status labels, and the tray's own for a start that failed. */
+const STATUS_TEXT: Readonly<Record<StatusKey, MessageKey>> = {
+  'waiting-for-input': 'status.waiting-for-input',
+  'needs-confirmation': 'status.needs-confirmation',
+  error: 'status.error',
+  'start-failed': 'tray.startFailed',
+  starting: 'status.starting',
 };
 
 interface Row {
@@ -132,11 +71,11 @@ const URGENCY: Readonly<Record<string, number>> = {
  * `isActive()` says, so a conversation still starting is there too, marked as such: it is work in flight.
  */
 export function trayModel(snapshot: StatusSnapshot, input: TrayInput): TrayModel {
-  const strings = TRAY_STRINGS[input.locale];
+  const t = translator(input.locale);
   const rows: Row[] = [...snapshot].map(([key, entry]) => ({
     key,
     entry,
-    title: displayTitle(entry.title, TITLE_MAX, strings.untitled),
+    title: displayTitle(entry.title, TITLE_MAX, t('tray.untitled')),
   }));
   // By title (then key) rather than snapshot order, so rows do not jump about from one poll to the next.
   const byTitle = (a: Row, b: Row): number =>
@@ -148,38 +87,43 @@ export function trayModel(snapshot: StatusSnapshot, input: TrayInput): TrayModel
   const running = rows.filter((row) => isActive(row.entry.status)).sort(byTitle);
 
   const groups = [
-    group('needs-you', strings.needsYou, needing, strings),
-    group('running', strings.running, running, strings),
+    group('needs-you', 'tray.needsYou', needing, t),
+    group('running', 'tray.running', running, t),
   ].filter((g) => g.length > 0);
   const items: TrayMenuItem[] = groups.flatMap((g, i) =>
     i === 0 ? g : [{ type: 'separator', id: `separator-${i}` } as const, ...g],
   );
   if (items.length === 0)
-    items.push({ type: 'normal', id: 'nothing', label: strings.nothingActive, enabled: false, action: null });
+    items.push({
+      type: 'normal',
+      id: 'nothing',
+      label: t('tray.nothingActive'),
+      enabled: false,
+      action: null,
+    });
   items.push(
     { type: 'separator', id: 'separator-window' },
     input.windowVisible
-      ? normal('window', fill(strings.hide, { app: APP_NAME }), { type: 'hide-window' })
-      : normal('window', fill(strings.show, { app: APP_NAME }), { type: 'show-window' }),
+      ? normal('window', t('tray.hide', { app: APP_NAME }), { type: 'hide-window' })
+      : normal('window', t('tray.show', { app: APP_NAME }), { type: 'show-window' }),
     {
       type: 'checkbox',
       id: 'pause',
-      label: strings.pause,
+      label: t('tray.pause'),
       checked: input.notificationsPaused,
       action: { type: 'set-paused', paused: !input.notificationsPaused },
     },
     { type: 'separator', id: 'separator-quit' },
-    normal('quit', fill(strings.quit, { app: APP_NAME }), { type: 'quit' }),
+    normal('quit', t('tray.quit', { app: APP_NAME }), { type: 'quit' }),
   );
 
   const tooltip = [APP_NAME];
-  if (needing.length > 0) tooltip.push(fill(strings.tooltipNeedsYou, { n: needing.length }));
-  if (running.length > 0) tooltip.push(fill(strings.tooltipRunning, { n: running.length }));
-  if (input.notificationsPaused) tooltip.push(strings.tooltipPaused);
+  if (needing.length > 0) tooltip.push(t('tray.tooltipNeedsYou', { n: needing.length }));
+  if (running.length > 0) tooltip.push(t('tray.tooltipRunning', { n: running.length }));
+  if (input.notificationsPaused) tooltip.push(t('tray.tooltipPaused'));
 
   const count = needing.length;
-  const description =
-    count === 0 ? '' : count === 1 ? strings.badgeOne : fill(strings.badgeMany, { n: count });
+  const description = count === 0 ? '' : t('tray.badge', { count });
   return { items, tooltip: tooltip.join('\n'), badge: { count, description } };
 }
 
@@ -195,17 +139,17 @@ function normal(id: string, label: string, action: TrayAction): TrayMenuItem {
   return { type: 'normal', id, label, enabled: true, action };
 }
 
-function group(id: string, header: string, rows: Row[], strings: TrayStrings): TrayMenuItem[] {
+function group(id: string, header: MessageKey, rows: Row[], t: Translate): TrayMenuItem[] {
   if (rows.length === 0) return [];
   const items: TrayMenuItem[] = [
-    { type: 'normal', id, label: fill(header, { n: rows.length }), enabled: false, action: null },
+    { type: 'normal', id, label: t(header, { n: rows.length }), enabled: false, action: null },
   ];
   for (const { key, entry, title } of rows.slice(0, GROUP_MAX)) {
     const status = rowStatus(entry);
     items.push(
       normal(
         `conversation:${key}`,
-        status ? fill(strings.row, { title, status: strings.status[status] }) : title,
+        status ? t('tray.row', { title, status: t(STATUS_TEXT[status]) }) : title,
         {
           type: 'open-conversation',
           key,
@@ -217,7 +161,7 @@ function group(id: string, header: string, rows: Row[], strings: TrayStrings): T
   const rest = rows.length - GROUP_MAX;
   if (rest > 0)
     items.push(
-      normal(`${id}-more`, fill(strings.andMore, { n: rest }), {
+      normal(`${id}-more`, t('tray.andMore', { n: rest }), {
         type: 'open-list',
         keys: rows.map((row) => row.key),
       }),

@@ -3,6 +3,7 @@
 import type { ConversationRef, StartProgress } from '../../shared/conversations';
 import type { OutboxAction } from '../../shared/outbox';
 import type { OpenHandsServer } from '../api/openhands-server';
+import { t } from '../i18n';
 
 /** The streamed upload pipeline (src/main/uploads/), injected so the outbox does not depend on it. */
 export type UploadRunner = (
@@ -80,7 +81,6 @@ export async function execute(action: OutboxAction, ctx: ExecuteContext): Promis
   }
 }
 
-/** One line for the UI. Titles and message texts are the user's own; cut to keep rows short. */
 /** What the action carries, for the UI (OutboxItemView.detail); cut to a length a row can show. */
 export function actionDetail(action: OutboxAction): string | null {
   const cut = (s: string): string => (s.length > 500 ? `${s.slice(0, 499)}…` : s);
@@ -98,32 +98,36 @@ export function actionDetail(action: OutboxAction): string | null {
   }
 }
 
+/**
+ * One line for the UI, in the app's language. Titles and message texts are the user's own; cut to keep rows
+ * short.
+ */
 export function summarize(action: OutboxAction): string {
   const cut = (s: string): string => (s.length > 80 ? `${s.slice(0, 79)}…` : s);
   switch (action.kind) {
     case 'create':
       return action.request.initialMessage
-        ? `New conversation: ${cut(action.request.initialMessage)}`
-        : 'New conversation';
+        ? t('mainErrors.summaryCreateWith', { text: cut(action.request.initialMessage) })
+        : t('mainErrors.summaryCreate');
     case 'send':
-      return `Send: ${cut(action.text)}`;
+      return t('mainErrors.summarySend', { text: cut(action.text) });
     case 'pause-agent':
-      return 'Pause the agent';
+      return t('mainErrors.summaryPauseAgent');
     case 'resume-agent':
-      return 'Resume the agent';
+      return t('mainErrors.summaryResumeAgent');
     case 'pause-sandbox':
-      return 'Pause the sandbox';
+      return t('mainErrors.summaryPauseSandbox');
     case 'resume-sandbox':
-      return 'Resume the sandbox';
+      return t('mainErrors.summaryResumeSandbox');
     case 'stop':
-      return 'Stop the conversation';
+      return t('mainErrors.summaryStop');
     case 'rename':
-      return `Rename to "${cut(action.title)}"`;
+      return t('mainErrors.summaryRename', { title: cut(action.title) });
     case 'delete':
-      return 'Delete the conversation';
+      return t('mainErrors.summaryDelete');
     case 'confirm':
-      return action.accept ? 'Accept the pending action' : 'Reject the pending action';
+      return t(action.accept ? 'mainErrors.summaryAccept' : 'mainErrors.summaryReject');
     case 'upload':
-      return `Upload ${cut(action.remotePath)}`;
+      return t('mainErrors.summaryUpload', { path: cut(action.remotePath) });
   }
 }

@@ -36,6 +36,7 @@ import type { AgentEvent } from '../api/schemas/agent-server';
 import { ApiError } from '../api/errors';
 import type { OpenHandsServer } from '../api/openhands-server';
 import { type Clock, systemClock } from '../clock';
+import { t } from '../i18n';
 import { consoleLogger, type Logger } from '../logger';
 import type { SystemEvents } from '../system-events';
 import {
@@ -377,7 +378,7 @@ export class Outbox {
     if (!entry) return false;
     if (entry.active) {
       if (entry.item.action.kind !== 'upload') return false;
-      entry.active.abort(new ApiError('aborted', 'Cancelled.'));
+      entry.active.abort(new ApiError('aborted', t('mainErrors.outboxCancelled')));
       return true;
     }
     await this.drop(entry, 'cancelled');
@@ -394,7 +395,8 @@ export class Outbox {
     this.closed = true;
     this.unsubscribe?.();
     this.wake?.abort();
-    for (const e of this.entries.values()) e.active?.abort(new ApiError('aborted', 'The app is closing.'));
+    for (const e of this.entries.values())
+      e.active?.abort(new ApiError('aborted', t('mainErrors.outboxClosing')));
     await this.store.close();
   }
 
@@ -715,11 +717,8 @@ export class Outbox {
         // The request may have reached the server.
         return kind === 'send' && this.canReconcile(entry.item)
           ? this.retryLater(entry, error, 'uncertain')
-          : this.fail(
-              entry,
-              'uncertain',
-              error,
-              'The server may or may not have received this; nothing was resent. Retry sends it again.',
+          : this.fail(entry, 'uncertain', error, (message) =>
+              t('mainErrors.outboxUncertain', { error: message }),
             );
       }
       case 'server-error':
@@ -817,14 +816,15 @@ export class Outbox {
     entry: Entry,
     state: 'failed' | 'uncertain' | 'at-limit',
     error: unknown,
-    message?: string,
+    /** The error's message as the user reads it here (one whole sentence with it), if not as it is. */
+    explain?: (message: string) => string,
   ): Promise<void> {
     const info = toInfo(error);
     entry.waiting = null;
     entry.item = {
       ...entry.item,
       state,
-      error: message ? { ...info, message: `${info.message} ${message}` } : info,
+      error: explain ? { ...info, message: explain(info.message) } : info,
     };
     await this.store.put(entry.item);
     this.emit(entry);

@@ -4,6 +4,7 @@ import { ApiError } from '../api/errors';
 import { HttpClient, label } from '../api/http-client';
 import { OpenHandsServer, type OpenHandsServerOptions } from '../api/openhands-server';
 import { type ConnectionReport, testConnection } from '../api/test-connection';
+import { t } from '../i18n';
 import { baseUrlSchema } from '../../shared/servers';
 
 /**
@@ -23,7 +24,7 @@ export class ServerRegistry {
   /** The client for a configured server; throws `not-found` for an unknown id. */
   get(serverId: string): OpenHandsServer {
     const view = this.accounts.list().find((s) => s.id === serverId);
-    if (!view) throw new ApiError('not-found', 'That server is no longer configured.');
+    if (!view) throw new ApiError('not-found', t('mainErrors.serverNotConfigured'));
     const cached = this.servers.get(serverId);
     // A changed URL means a different server: start afresh (capabilities, agents, budget).
     if (cached && cached.baseUrl === view.baseUrl) return cached.server;
@@ -44,7 +45,7 @@ export class ServerRegistry {
    */
   async test(serverId: string, signal?: AbortSignal): Promise<ConnectionReport> {
     const view = this.accounts.list().find((s) => s.id === serverId);
-    if (!view) throw new ApiError('not-found', 'That server is no longer configured.');
+    if (!view) throw new ApiError('not-found', t('mainErrors.serverNotConfigured'));
     this.forget(serverId);
     const report = await testConnection(this.get(serverId), view.hasKey, signal);
     if (report.ok || view.orgId === null || report.problem?.kind !== 'forbidden') return report;
@@ -58,7 +59,7 @@ export class ServerRegistry {
     return {
       ...asCurrent,
       ok: false,
-      summary: `${where} refused the organization saved for this server (you may no longer be a member of it). Pick one of your organizations and save.`,
+      summary: t('mainErrors.orgRefused', { where }),
       problem: report.problem,
     };
   }
@@ -69,7 +70,7 @@ export class ServerRegistry {
     signal?: AbortSignal,
   ): Promise<ConnectionReport> {
     const url = baseUrlSchema.safeParse(input.baseUrl);
-    if (!url.success) throw new ApiError('bad-request', 'That is not a valid http(s) server address.');
+    if (!url.success) throw new ApiError('bad-request', t('mainErrors.invalidServerAddress'));
     const key = input.apiKey?.trim() || undefined;
     const server = new OpenHandsServer(
       this.http,

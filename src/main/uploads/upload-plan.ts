@@ -2,6 +2,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { access, constants, lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { checkRemotePath } from '../api/file-transfer';
+import { t } from '../i18n';
 import type { UploadSpec } from './upload-runner';
 
 export const DEFAULT_TARGET_DIR = '/workspace/project';
@@ -80,11 +81,14 @@ export function remotePathFor(targetDir: string, relativeSegments: string[]): st
   return checkRemotePath(`${base}/${relativeSegments.map((s) => sanitizeSegment(s)).join('/')}`);
 }
 
-function describe(error: unknown): string {
+/** Why a file (or, with `folder`, a folder) cannot be read, as one whole phrase. */
+function unreadable(error: unknown, folder = false): string {
   const code = (error as { code?: string }).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOENT') return 'no longer exists';
-  return (error as Error).message ?? String(error);
+  if (code === 'EACCES' || code === 'EPERM')
+    return t(folder ? 'mainErrors.skipFolderNoPermission' : 'mainErrors.skipNoPermission');
+  if (code === 'ENOENT') return t(folder ? 'mainErrors.skipFolderGone' : 'mainErrors.skipGone');
+  const detail = (error as Error).message ?? String(error);
+  return t(folder ? 'mainErrors.skipFolderUnreadable' : 'mainErrors.skipUnreadable', { detail });
 }
 
 function isInside(root: string, path: string): boolean {
@@ -109,7 +113,7 @@ export async function planUpload(paths: string[], options: PlanOptions = {}): Pr
     try {
       await access(localPath, constants.R_OK);
     } catch (error) {
-      skipped.push({ path: localPath, reason: `cannot be read: ${describe(error)}` });
+      skipped.push({ path: localPath, reason: unreadable(error) });
       return;
     }
     let remotePath: string;
@@ -121,7 +125,7 @@ export async function planUpload(paths: string[], options: PlanOptions = {}): Pr
     }
     const earlier = taken.get(remotePath);
     if (earlier !== undefined) {
-      skipped.push({ path: localPath, reason: `would overwrite ${earlier} (same name at ${remotePath})` });
+      skipped.push({ path: localPath, reason: t('mainErrors.skipDuplicate', { earlier, remotePath }) });
       return;
     }
     taken.set(remotePath, localPath);
@@ -133,7 +137,7 @@ export async function planUpload(paths: string[], options: PlanOptions = {}): Pr
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
-      skipped.push({ path: dir, reason: `folder cannot be read: ${describe(error)}` });
+      skipped.push({ path: dir, reason: unreadable(error, true) });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -144,23 +148,23 @@ export async function planUpload(paths: string[], options: PlanOptions = {}): Pr
         await walk(root, path, childSegments);
       } else if (entry.isFile()) {
         const info = await lstat(path).catch((error: unknown) => {
-          skipped.push({ path, reason: `cannot be read: ${describe(error)}` });
+          skipped.push({ path, reason: unreadable(error) });
           return undefined;
         });
         if (info) await addFile(path, info, childSegments);
       } else if (entry.isSymbolicLink()) {
         const real = await realpath(path).catch(() => undefined);
         if (real === undefined) {
-          skipped.push({ path, reason: 'symbolic link to nothing' });
+          skipped.push({ path, reason: t('mainErrors.skipBrokenLink') });
         } else if (!isInside(root, real)) {
-          skipped.push({ path, reason: 'symbolic link pointing outside the folder' });
+          skipped.push({ path, reason: t('mainErrors.skipLinkOutside') });
         } else {
           const info = await stat(real).catch(() => undefined);
           if (info?.isFile()) await addFile(path, info, childSegments);
-          else skipped.push({ path, reason: 'symbolic link to a folder or special file (not followed)' });
+          else skipped.push({ path, reason: t('mainErrors.skipLinkNotFile') });
         }
       } else {
-        skipped.push({ path, reason: 'not a regular file (socket, FIFO or device)' });
+        skipped.push({ path, reason: t('mainErrors.skipSpecialFile') });
       }
     }
   };
@@ -168,7 +172,7 @@ export async function planUpload(paths: string[], options: PlanOptions = {}): Pr
   for (const input of paths) {
     // A dropped item was chosen by the user: a link there is followed (stat, not lstat).
     const info = await stat(input).catch((error: unknown) => {
-      skipped.push({ path: input, reason: `cannot be read: ${describe(error)}` });
+      skipped.push({ path: input, reason: unreadable(error) });
       return undefined;
     });
     if (!info) continue;
@@ -179,7 +183,7 @@ export async function planUpload(paths: string[], options: PlanOptions = {}): Pr
     } else if (info.isFile()) {
       await addFile(input, info, [name]);
     } else {
-      skipped.push({ path: input, reason: 'not a regular file (socket, FIFO or device)' });
+      skipped.push({ path: input, reason: t('mainErrors.skipSpecialFile') });
     }
   }
 

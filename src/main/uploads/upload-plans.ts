@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { ConversationRef } from '../../shared/conversations';
 import { ApiError } from '../api/errors';
+import { t } from '../i18n';
 import { DEFAULT_TARGET_DIR, planUpload, type UploadPlan } from './upload-plan';
 
 interface Held {
@@ -72,8 +73,7 @@ export class UploadPlans {
   take(planId: string): Held {
     this.prune();
     const held = this.plans.get(planId);
-    if (!held)
-      throw new ApiError('not-found', 'That upload is no longer waiting to start; drop the files again.');
+    if (!held) throw new ApiError('not-found', t('mainErrors.uploadPlanGone'));
     this.plans.delete(planId);
     return held;
   }
@@ -88,10 +88,7 @@ export class UploadPlans {
     if (root === undefined) return;
     const inside = (p: string): boolean => path.resolve(p).startsWith(path.resolve(root) + path.sep);
     if (stageId === undefined || !paths.every(inside))
-      throw new ApiError(
-        'forbidden',
-        'In browser mode, only files the page itself sends can be uploaded: drop or pick them in the page.',
-      );
+      throw new ApiError('forbidden', t('mainErrors.uploadUnstagedRefused'));
   }
 
   private prune(): void {

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { ConversationRef } from '../../shared/conversations';
 import { ApiError } from '../api/errors';
 import type { OpenHandsServer } from '../api/openhands-server';
+import { t } from '../i18n';
 
 /** A file to upload, as it was when it was queued (the outbox stores this; nothing is read ahead). */
 export interface UploadSpec {
@@ -31,21 +32,20 @@ function unchanged(spec: UploadSpec, size: number, mtimeMs: number): boolean {
  */
 export const runUpload: UploadRunner = async (server, ref, spec, { signal, onProgress }) => {
   const name = basename(spec.localPath);
-  if (signal.aborted) throw new ApiError('aborted', `The upload of ${name} was cancelled.`);
+  if (signal.aborted) throw new ApiError('aborted', t('mainErrors.uploadCancelled', { name }));
   const info = await stat(spec.localPath).catch((error: unknown) => {
     throw new ApiError(
       'bad-request',
-      `${name} can no longer be read (${(error as { code?: string }).code ?? (error as Error).message}), so it was not uploaded.`,
+      t('mainErrors.uploadUnreadable', {
+        name,
+        detail: (error as { code?: string }).code ?? (error as Error).message,
+      }),
       { cause: error },
     );
   });
-  if (!info.isFile())
-    throw new ApiError('bad-request', `${name} is no longer a file, so it was not uploaded.`);
+  if (!info.isFile()) throw new ApiError('bad-request', t('mainErrors.uploadNotAFile', { name }));
   if (!unchanged(spec, info.size, info.mtimeMs))
-    throw new ApiError(
-      'bad-request',
-      `${name} changed since it was queued (size or modification time differ), so it was not uploaded; add it again to send the current version.`,
-    );
+    throw new ApiError('bad-request', t('mainErrors.uploadChanged', { name }));
   await server.upload(ref, spec.localPath, spec.remotePath, {
     signal,
     onProgress: (p) => onProgress(p.bytes, p.totalBytes),

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { MAX_STAGED_FILE_BYTES } from '../../shared/bridge/staged-uploads';
 import type { OutboxItemView } from '../../shared/outbox';
 import { ApiError } from '../api/errors';
+import { t } from '../i18n';
 import type { Logger } from '../logger';
 import { sanitizeSegment } from './upload-plan';
 
@@ -60,28 +61,24 @@ interface Stage {
  */
 export function stagedSegments(name: string): string[] {
   if (name.length === 0 || name.length > 4096 || name.includes('\0'))
-    throw new ApiError('bad-request', 'A staged file needs a name.');
+    throw new ApiError('bad-request', t('mainErrors.stagedNameMissing'));
   const normalised = name.replace(/\\/g, '/');
   if (normalised.startsWith('/') || /^[A-Za-z]:/.test(normalised))
-    throw new ApiError('bad-request', 'A staged file name must be relative.');
+    throw new ApiError('bad-request', t('mainErrors.stagedNameAbsolute'));
   const segments = normalised.split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..'))
-    throw new ApiError('bad-request', 'A staged file name may not contain empty, "." or ".." parts.');
-  if (segments.length > MAX_DEPTH) throw new ApiError('bad-request', 'That folder is nested too deeply.');
+    throw new ApiError('bad-request', t('mainErrors.stagedNameBadParts'));
+  if (segments.length > MAX_DEPTH) throw new ApiError('bad-request', t('mainErrors.stagedTooDeep'));
   return segments.map((s) => sanitizeSegment(s));
 }
 
 /** 400, not 413: the page skips that one file (src/renderer/web-bridge.ts) and stages the rest. */
 function tooLarge(): ApiError {
-  return new ApiError('bad-request', 'The file is larger than the staging limit.');
+  return new ApiError('bad-request', t('mainErrors.stagedTooLarge'));
 }
 
 function quotaExceeded(): ApiError {
-  return new ApiError(
-    'conflict',
-    'There is no more room for staged uploads: wait for the current uploads to finish, or upload fewer files at once.',
-    { status: QUOTA_STATUS },
-  );
+  return new ApiError('conflict', t('mainErrors.stagedQuota'), { status: QUOTA_STATUS });
 }
 
 /**
@@ -149,8 +146,7 @@ export class UploadStaging {
       const idle = open
         .filter(([, s]) => s.inFlight === 0 && now - s.lastActivity >= RECLAIM_IDLE_MS)
         .sort(([, a], [, b]) => a.lastActivity - b.lastActivity)[0];
-      if (!idle)
-        throw new ApiError('rate-limited', 'Too many uploads are being prepared at once; try again shortly.');
+      if (!idle) throw new ApiError('rate-limited', t('mainErrors.stagedTooManyStages'));
       this.logger.info('uploads: an abandoned staged upload was dropped to make room for a new one');
       this.discard(idle[0]);
     }
@@ -184,19 +180,19 @@ export class UploadStaging {
     declaredBytes?: number,
   ): Promise<{ name: string; bytes: number }> {
     const stage = this.stages.get(stageId);
-    if (!stage || stage.state !== 'open')
-      throw new ApiError('not-found', 'That upload is no longer being prepared; drop the files again.');
+    if (!stage || stage.state !== 'open') throw new ApiError('not-found', t('mainErrors.stagedGone'));
     const segments = stagedSegments(name);
     if (declaredBytes !== undefined && declaredBytes > this.maxFileBytes) throw tooLarge();
     if (declaredBytes !== undefined && this.stagedBytes + declaredBytes > this.maxTotalBytes) {
       this.discard(stageId);
       throw quotaExceeded();
     }
-    if (stage.files >= MAX_FILES_PER_STAGE) throw new ApiError('bad-request', 'Too many files in one drop.');
+    if (stage.files >= MAX_FILES_PER_STAGE)
+      throw new ApiError('bad-request', t('mainErrors.stagedTooManyFiles'));
     const target = path.join(stage.dir, ...segments);
     // Belt and braces: the segments were checked, the joined path must still be inside the stage.
     if (!target.startsWith(stage.dir + path.sep))
-      throw new ApiError('bad-request', 'A staged file must stay inside its folder.');
+      throw new ApiError('bad-request', t('mainErrors.stagedOutside'));
     const shown = segments.join('/');
     stage.files += 1;
     stage.inFlight += 1;
@@ -213,11 +209,7 @@ export class UploadStaging {
       await pipeline(
         body,
         capped(this.maxFileBytes, (n) => {
-          if (!this.live(stageId, stage))
-            return new ApiError(
-              'not-found',
-              'That upload is no longer being prepared; drop the files again.',
-            );
+          if (!this.live(stageId, stage)) return new ApiError('not-found', t('mainErrors.stagedGone'));
           if (this.stagedBytes + n > this.maxTotalBytes) {
             overQuota = true;
             return quotaExceeded();
@@ -253,8 +245,7 @@ export class UploadStaging {
   /** Closes a stage to new files; the paths to plan are its top-level entries. */
   async close(stageId: string): Promise<{ dir: string; paths: string[] }> {
     const stage = this.stages.get(stageId);
-    if (!stage || stage.state !== 'open')
-      throw new ApiError('not-found', 'That upload is no longer being prepared; drop the files again.');
+    if (!stage || stage.state !== 'open') throw new ApiError('not-found', t('mainErrors.stagedGone'));
     stage.state = 'planned';
     const entries = await readdir(stage.dir).catch(() => [] as string[]);
     entries.sort();
@@ -325,7 +316,7 @@ function errorCode(error: unknown): unknown {
 function nameConflict(error: unknown, shown: string): ApiError | undefined {
   const code = errorCode(error);
   if (code === 'EEXIST' || code === 'EISDIR')
-    return new ApiError('conflict', `${shown} was already staged.`, { status: 409 });
+    return new ApiError('conflict', t('mainErrors.stagedDuplicate', { name: shown }), { status: 409 });
   return undefined;
 }
 
@@ -333,11 +324,5 @@ function nameConflict(error: unknown, shown: string): ApiError | undefined {
 function folderConflict(error: unknown, shown: string): ApiError | undefined {
   const code = errorCode(error);
   if (code !== 'EEXIST' && code !== 'ENOTDIR') return undefined;
-  return new ApiError(
-    'conflict',
-    `${shown} cannot be staged: a part of its folder is already a staged file.`,
-    {
-      status: 409,
-    },
-  );
+  return new ApiError('conflict', t('mainErrors.stagedFolderConflict', { name: shown }), { status: 409 });
 }

@@ -24,6 +24,7 @@ import { z } from 'zod';
 import { STAGE_UPLOAD_PATH, type StagedFileReceipt } from '../../shared/bridge/staged-uploads';
 import { isApiError } from '../api/errors';
 import type { Dispatch } from '../bridge/dispatch';
+import { t } from '../i18n';
 import type { Logger } from '../logger';
 
 export const BRIDGE_PATH = '/bridge';
@@ -196,7 +197,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const status = stagingStatus(error);
       if (status === 500)
         logger.error(`web: staging failed: ${error instanceof Error ? error.message : String(error)}`);
-      const message = status === 500 ? 'The file could not be stored.' : (error as Error).message;
+      const message = status === 500 ? t('mainErrors.webFileNotStored') : (error as Error).message;
       // 507 gets its own code, so a client can tell "no room left" from a conflict over one name.
       const code = status === 507 ? 'quota-exceeded' : isApiError(error) ? error.kind : 'internal';
       if (!res.headersSent) {
@@ -223,7 +224,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const auth = tokenOf(req, url);
-    if (!auth.ok) return plain(res, 401, 'Open the address printed by `npm run web` (it carries the token).');
+    if (!auth.ok) return plain(res, 401, t('mainErrors.webOpenTokenAddress'));
     const file = await resolveFile(url.pathname);
     if (!file) return plain(res, 404, 'Not found.');
     const body = await readFile(file);
@@ -296,10 +297,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         id,
         result: {
           ok: false,
-          error: {
-            code: 'forbidden',
-            message: 'In browser mode, only files the page itself sends can be uploaded.',
-          },
+          error: { code: 'forbidden', message: t('mainErrors.webUploadForbidden') },
         },
       });
     try {
@@ -309,7 +307,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       logger.error(`web: dispatch failed: ${error instanceof Error ? error.message : String(error)}`);
       send(ws, {
         id,
-        result: { ok: false, error: { code: 'internal', message: 'Something went wrong in the app.' } },
+        result: { ok: false, error: { code: 'internal', message: t('mainErrors.webInternal') } },
       });
     }
   };

@@ -30,7 +30,7 @@ export const conversations = {
   clearSelection: '取消选择',
   confirmStopTitleOne: '停止 1 个会话？',
   confirmStopTitle: '停止 {count} 个会话？',
-  confirmStopBody: '它们的沙盒将停止，之后可以恢复。请求会先排队，在各服务器可用时发送。',
+  confirmStopBody: '它们的沙箱将停止，之后可以恢复。请求会先排队，在各服务器可用时发送。',
   confirmDeleteTitleOne: '删除 1 个会话？',
   confirmDeleteTitle: '删除 {count} 个会话？',
   confirmDeleteBody: '它们将在服务器上被删除，且无法恢复。请求会先排队，在各服务器可用时发送。',

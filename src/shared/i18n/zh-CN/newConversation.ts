@@ -35,7 +35,7 @@ export const newConversation = {
   retry: '重试',
   cancelStart: '取消',
   stepWORKING: '正在准备',
-  stepWAITING_FOR_SANDBOX: '正在等待沙盒',
+  stepWAITING_FOR_SANDBOX: '正在等待沙箱',
   stepPREPARING_REPOSITORY: '正在准备代码仓库',
   stepRUNNING_SETUP_SCRIPT: '正在运行设置脚本',
   stepSETTING_UP_GIT_HOOKS: '正在设置 Git 钩子',
