@@ -19,6 +19,11 @@ const electron = {
   name: 'electron',
   message: 'Only src/main/electron/**, src/main/index.ts and src/preload may import electron.',
 };
+/** electron-updater loads electron itself: the same boundary. */
+const electronUpdater = {
+  name: 'electron-updater',
+  message: 'Only src/main/electron/** may import electron-updater (it loads electron itself).',
+};
 /** `electron/main`, `electron/renderer`, … */
 const electronSubpath = { regex: '^electron/', message: electron.message };
 
@@ -96,7 +101,7 @@ export default defineConfig([
     files: ['src/renderer/**'],
     rules: {
       'no-restricted-imports': restrictImports(
-        [electron, ...nodeBuiltins],
+        [electron, electronUpdater, ...nodeBuiltins],
         [electronSubpath, nodePrefixed, intoMain, intoPreload],
       ),
     },
@@ -105,7 +110,7 @@ export default defineConfig([
     files: ['src/shared/**'],
     rules: {
       'no-restricted-imports': restrictImports(
-        [electron, ...nodeBuiltins],
+        [electron, electronUpdater, ...nodeBuiltins],
         [electronSubpath, nodePrefixed, intoMain, intoPreload, intoRenderer],
       ),
     },
@@ -115,7 +120,10 @@ export default defineConfig([
     files: ['src/main/**'],
     ignores: ['src/main/electron/**', 'src/main/index.ts'],
     rules: {
-      'no-restricted-imports': restrictImports([electron], [electronSubpath, intoPreload, intoRenderer]),
+      'no-restricted-imports': restrictImports(
+        [electron, electronUpdater],
+        [electronSubpath, intoPreload, intoRenderer],
+      ),
     },
   },
   {

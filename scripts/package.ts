@@ -1,4 +1,4 @@
-// `npm run package [-- --dir] [-- --electron-dist <dir>] [-- --skip-build] [-- <electron-builder args>]`
+// `npm run package [-- --dir] [-- --electron-dist <dir>] [-- --skip-build] [-- --update-url <url>] [-- <electron-builder args>]`
 // Builds the app (out/) and packages it for the current platform with electron-builder.yml:
 // dmg + zip (macOS), nsis (Windows), AppImage + deb (Linux); `--dir` makes only the unpacked app.
 // Fails at once, with what to do, when no Electron distribution is available (see chooseElectronDist).
@@ -12,6 +12,7 @@ const args = process.argv.slice(2);
 let explicitDist: string | undefined;
 let dirOnly = false;
 let skipBuild = false;
+let updateUrl: string | undefined;
 const passThrough: string[] = [];
 for (let i = 0; i < args.length; i++) {
   const arg = args[i] ?? '';
@@ -19,6 +20,10 @@ for (let i = 0; i < args.length; i++) {
     explicitDist = args[++i];
     if (explicitDist === undefined) fail('package: --electron-dist needs a folder');
   } else if (arg.startsWith('--electron-dist=')) explicitDist = arg.slice('--electron-dist='.length);
+  else if (arg === '--update-url') {
+    updateUrl = args[++i];
+    if (updateUrl === undefined) fail('package: --update-url needs an https:// address');
+  } else if (arg.startsWith('--update-url=')) updateUrl = arg.slice('--update-url='.length);
   else if (arg === '--dir') dirOnly = true;
   else if (arg === '--skip-build') skipBuild = true;
   else if (arg === '--help' || arg === '-h') {
@@ -26,6 +31,9 @@ for (let i = 0; i < args.length; i++) {
     process.exit(0);
   } else passThrough.push(arg);
 }
+
+if (updateUrl !== undefined && !/^https:\/\/[^/\s]+/.test(updateUrl))
+  fail(`package: --update-url must be an https:// address (got "${updateUrl}")`);
 
 function fail(message: string, code = 2): never {
   console.error(message);
@@ -70,5 +78,11 @@ run(process.execPath, [
   ...(dirOnly ? ['--dir'] : []),
   `-c.electronDist=${choice.dist}`,
   `-c.electronVersion=${electronVersion}`,
+  // A generic feed instead of GitHub releases (electron-builder.yml, `publish`).
+  ...(updateUrl ? ['-c.publish.provider=generic', `-c.publish.url=${updateUrl}`] : []),
+  // Packaging builds; releasing is a separate, deliberate step.
+  ...(passThrough.some((a) => a === '--publish' || a.startsWith('--publish=') || a === '-p')
+    ? []
+    : ['--publish', 'never']),
   ...passThrough,
 ]);

@@ -47,6 +47,9 @@ const cases: Case[] = [
   blocked('src/main/services/x.ts', '../../renderer/a'),
   allowed('src/main/services/x.ts', 'node:fs'),
   allowed('src/main/electron/x.ts', 'electron'),
+  allowed('src/main/electron/x.ts', 'electron-updater'),
+  blocked('src/main/updates/x.ts', 'electron-updater'),
+  blocked('src/renderer/x.ts', 'electron-updater'),
   allowed('src/main/index.ts', 'electron'),
   // preload: electron + shared only
   allowed('src/preload/x.ts', 'electron'),

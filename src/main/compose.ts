@@ -24,6 +24,7 @@ import { ServerRegistry } from './servers/server-registry';
 import { runUpload } from './uploads/upload-runner';
 import { AppSettingsStore } from './settings/app-settings';
 import type { SystemEvents } from './system-events';
+import { type Updater, UpdateService } from './updates/update-service';
 
 export interface MainAdapters {
   notify: LiveStatusDeps['notify'];
@@ -49,6 +50,8 @@ export interface MainServicesOptions {
   cache?: Omit<LocalCacheOptions, 'dir' | 'logger' | 'clock'>;
   /** How the data folder's writability is checked at start (tests inject a failing one). */
   probeFs?: Parameters<typeof probeWritable>[1];
+  /** The app's own updates (electron-updater in a packaged app); absent in browser mode. */
+  updater?: Updater;
 }
 
 export interface MainServices {
@@ -71,6 +74,8 @@ export interface MainServices {
    * has, nothing on disk is touched, and this says so in the app's language (kind `disk-full`/`read-only`).
    */
   storageProblem: ApiError | null;
+  /** Checks for app updates on start and daily; restarts into one only when asked and nothing is sending. */
+  updates: UpdateService;
   /** Applies and saves notification settings (per-kind switches, pause). */
   setNotificationSettings(settings: NotificationSettings): Promise<void>;
   /** Stops polling, closes sockets. */
@@ -176,6 +181,16 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   apply(settings.get());
   settings.onChange(apply);
   live.start();
+  const updates = new UpdateService({
+    ...(options.updater ? { updater: options.updater } : {}),
+    outbox: {
+      isSending: () => outbox.list().some((item) => item.state === 'sending'),
+      onChange: (listener) => outbox.onChange(() => listener()),
+    },
+    clock,
+    logger,
+  });
+  updates.start();
   return {
     accounts,
     registry,
@@ -188,10 +203,12 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     cache,
     cacheWiring,
     storageProblem,
+    updates,
     async setNotificationSettings(next) {
       await settings.update({ notifications: next });
     },
     async close() {
+      updates.close();
       live.stop();
       cacheWiring.stop();
       await streams.close();

@@ -23,6 +23,7 @@ import { appUrlFor, createMainWindow, currentWindowState } from './electron/main
 import { createNotifier, revealWindow } from './electron/notifier';
 import { watchPowerEvents } from './electron/power-events';
 import { createTray, type AppTray } from './electron/tray';
+import { createElectronUpdater } from './electron/updater';
 import { createFileLogger } from './file-logger';
 import { trustSystemCertificates, useProxyResolver } from './network/environment';
 import { externalLinkTarget, isAllowedNavigation } from './navigation-policy';
@@ -154,6 +155,11 @@ function runMenuCommand(command: MenuCommand): void {
         if (problem) logger.warn(`could not open the logs folder: ${problem}`);
       });
       return;
+    case 'check-updates':
+      // The window shows the answer (up to date, downloading, or why not).
+      showWindow();
+      void services?.updates.check(true);
+      return;
     case 'show-conversations': {
       const window = showWindow();
       whenPageLoaded(window, () => sendEvent(window.webContents, 'navigate', { to: 'list' }));
@@ -272,6 +278,9 @@ async function start(): Promise<void> {
     dataDir,
     logger,
     systemLocale: app.getLocale(),
+    // Active in a packaged build with a feed (electron-builder's `publish`); OPENHANDS_DEV_UPDATE_FEED=1 reads
+    // dev-app-update.yml from the app folder instead, to try an update from a build run from source.
+    updater: createElectronUpdater({ logger, devFeed: process.env.OPENHANDS_DEV_UPDATE_FEED === '1' }),
     adapters: {
       notify: (n) => notifier.show(n),
       renderTray: (m) => appTray.render(m),

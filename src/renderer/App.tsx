@@ -5,6 +5,7 @@ import { useEffect } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { OfflineBanner } from './components/OfflineBanner';
 import { StorageBanner } from './components/StorageBanner';
+import { UpdateBanner } from './components/UpdateBanner';
 import { useLanguage, useT } from './i18n/i18n';
 import { ConversationView } from './screens/conversation/ConversationView';
 import { ConversationList } from './screens/conversations/ConversationList';
@@ -63,6 +64,7 @@ export function App() {
       </header>
       <ConnectionBanner />
       <StorageBanner />
+      <UpdateBanner />
       <OfflineBanner />
       <div className="workspace">
         <aside className="list-pane">

@@ -3,6 +3,7 @@
 //   vi.mock('electron', async () => (await import('./electron-fake')).electronFake);
 // and then inspects the fakes below. Nothing here imports electron (eslint.config.mjs).
 import { EventEmitter } from 'node:events';
+import http from 'node:http';
 import { vi } from 'vitest';
 
 export interface FakeMenuItem {
@@ -72,6 +73,17 @@ export const Menu = {
 /** `app`: an EventEmitter (so tests can emit 'second-instance', 'before-quit', …) with spied methods. */
 class FakeApp extends EventEmitter {
   singleInstanceLock = true;
+  /** What the app says of itself (electron-updater reads these). */
+  version = '0.1.0';
+  isPackaged = false;
+  appPath = '/nonexistent/app';
+  readonly paths = new Map<string, string>();
+  readonly getVersion = vi.fn(() => this.version);
+  readonly getName = vi.fn(() => 'OpenHands Desktop');
+  readonly getAppPath = vi.fn(() => this.appPath);
+  readonly getPath = vi.fn((name: string) => this.paths.get(name) ?? `/nonexistent/${name}`);
+  readonly whenReady = vi.fn(() => Promise.resolve());
+  readonly relaunch = vi.fn(() => undefined);
   readonly setBadgeCount = vi.fn((_count: number) => true);
   readonly requestSingleInstanceLock = vi.fn(() => this.singleInstanceLock);
   readonly quit = vi.fn(() => undefined);
@@ -150,9 +162,24 @@ export class FakeBrowserWindow extends EventEmitter {
 
 export const powerMonitor = new EventEmitter();
 
+/**
+ * `net.request` is Node's own HTTP client here: same wire, so code that downloads through Electron's network
+ * stack (electron-updater) really talks to a loopback server in tests. Electron-only options are dropped.
+ */
 export const net = {
   isOnline: vi.fn(() => true),
+  request: vi.fn((options: http.RequestOptions & { session?: unknown; redirect?: string }) => {
+    const { session: _session, redirect: _redirect, ...nodeOptions } = options;
+    return http.request(nodeOptions);
+  }),
 };
+
+export const session = {
+  fromPartition: vi.fn((_partition: string, _options?: unknown) => new FakeSession()),
+};
+
+/** Electron's own (Squirrel) autoUpdater: electron-updater only emits `before-quit-for-update` on it. */
+export const autoUpdater = new EventEmitter();
 
 export const shell = {
   openExternal: vi.fn((_url: string) => Promise.resolve()),
@@ -196,6 +223,7 @@ export class FakeSession {
 
 export const electronFake = {
   app,
+  autoUpdater,
   BrowserWindow: FakeBrowserWindow,
   Menu,
   nativeImage,
@@ -205,6 +233,7 @@ export const electronFake = {
   Tray: FakeTray,
   shell,
   dialog,
+  session,
 };
 
 /** Back to a fresh electron: call in beforeEach. */
@@ -217,6 +246,11 @@ export function resetElectronFake(): void {
   FakeBrowserWindow.instances.length = 0;
   app.removeAllListeners();
   app.singleInstanceLock = true;
+  app.version = '0.1.0';
+  app.isPackaged = false;
+  app.appPath = '/nonexistent/app';
+  app.paths.clear();
+  autoUpdater.removeAllListeners();
   dialog.response = 0;
   powerMonitor.removeAllListeners();
   net.isOnline.mockImplementation(() => true);

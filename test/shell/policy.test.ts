@@ -137,6 +137,7 @@ describe('appMenuModel', () => {
       ['search', 'CmdOrCtrl+K', false],
       ['help', undefined, true],
       ['open-logs', undefined, true],
+      ['check-updates', undefined, true],
     ]);
   });
 

@@ -1,5 +1,5 @@
 // Everything main pushes to pages, in one place for both transports (Electron IPC and browser mode):
-// outbox changes, server health, settings, and the on-screen conversation's new events and socket state.
+// outbox changes, server health, settings, update state, and the on-screen conversation's new events and socket state.
 // (Status change sets go out through the LiveStatusService's `forward` adapter.)
 import type { EventName } from '../../shared/bridge/channels';
 import type { EventPayload } from '../../shared/bridge/contract';
@@ -13,13 +13,14 @@ export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>
 
 /** Subscribes to the services; returns the unsubscribe. */
 export function forwardBridgeEvents(services: MainServices, emit: EmitEvent): () => void {
-  const { outbox, health, settings, streams } = services;
+  const { outbox, health, settings, streams, updates } = services;
   // Only the conversation on screen has its events sent: background streams exist for status, not for pages.
   const onScreen = (key: string): boolean => streams.focusedKey() === key;
   const offs = [
     outbox.onChange((item) => emit('outboxChanges', item)),
     health.onChange((h) => emit('serverHealth', h)),
     settings.onChange((s) => emit('settingsChanges', s)),
+    updates.onChange((state) => emit('updateState', state)),
     streams.onEvents((key, events, info) => {
       if (!onScreen(key)) return;
       const items = v1TimelineItems(events);

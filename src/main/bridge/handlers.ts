@@ -182,5 +182,10 @@ export function createBridgeHandlers(
         return items;
       },
     },
+    updates: {
+      state: () => Promise.resolve(services.updates.state()),
+      check: () => services.updates.check(true),
+      restart: () => Promise.resolve(services.updates.restart()),
+    },
   };
 }

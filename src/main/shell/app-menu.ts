@@ -1,10 +1,10 @@
 // The application menu as plain data: standard roles plus our commands. The adapter
 // (src/main/electron/app-menu.ts) maps it onto Electron's Menu; what each command does is decided in index.ts.
 import { APP_NAME, type DesktopPlatform } from '../../shared/app-info';
-import type { Locale } from '../notify/notification-model';
+import { type MessageKey, translator, type UiLanguage } from '../../shared/i18n/translator';
 
 export type MenuCommand =
-  'new-conversation' | 'show-conversations' | 'search' | 'settings' | 'help' | 'open-logs';
+  'new-conversation' | 'show-conversations' | 'search' | 'settings' | 'help' | 'open-logs' | 'check-updates';
 
 /** Electron's standard menu roles that we use (a subset of its MenuItemConstructorOptions['role']). */
 export type MenuRole =
@@ -51,64 +51,36 @@ export type AppMenuItem =
   | { type: 'submenu'; label?: string; role?: SubmenuRole; items: AppMenuItem[] };
 
 const separator: AppMenuItem = { type: 'separator' };
-/** Menu text per language: Electron names role items in English only, so they get labels here too. */
-const MENU_STRINGS = {
-  en: {
-    file: 'File',
-    edit: 'Edit',
-    view: 'View',
-    window: 'Window',
-    help: 'Help',
-    settingsMac: 'Settings…',
-    settings: 'Settings',
-    newConversation: 'New Conversation',
-    allConversations: 'All Conversations',
-    search: 'Search',
-    documentation: 'OpenHands Documentation',
-    openLogs: 'Open Logs Folder',
-    roles: {} as Partial<Record<MenuRole, string>>,
-  },
-  'zh-CN': {
-    file: '文件',
-    edit: '编辑',
-    view: '视图',
-    window: '窗口',
-    help: '帮助',
-    settingsMac: '设置…',
-    settings: '设置',
-    newConversation: '新建会话',
-    allConversations: '所有会话',
-    search: '搜索',
-    documentation: 'OpenHands 文档',
-    openLogs: '打开日志文件夹',
-    roles: {
-      about: `关于 ${APP_NAME}`,
-      services: '服务',
-      hide: `隐藏 ${APP_NAME}`,
-      hideOthers: '隐藏其他',
-      unhide: '全部显示',
-      quit: '退出',
-      close: '关闭窗口',
-      undo: '撤销',
-      redo: '重做',
-      cut: '剪切',
-      copy: '复制',
-      paste: '粘贴',
-      pasteAndMatchStyle: '粘贴并匹配样式',
-      delete: '删除',
-      selectAll: '全选',
-      reload: '重新加载',
-      toggleDevTools: '开发者工具',
-      resetZoom: '实际大小',
-      zoomIn: '放大',
-      zoomOut: '缩小',
-      togglefullscreen: '全屏',
-      minimize: '最小化',
-      zoom: '缩放',
-      front: '全部置于顶层',
-    } as Partial<Record<MenuRole, string>>,
-  },
-} as const;
+/**
+ * Labels for Electron's role items: Electron names them in English only, so the other languages label them
+ * (the `menu` catalogs); English leaves them '' and so keeps Electron's own names.
+ */
+const ROLE_TEXT: Readonly<Record<MenuRole, MessageKey>> = {
+  about: 'menu.roleAbout',
+  services: 'menu.roleServices',
+  hide: 'menu.roleHide',
+  hideOthers: 'menu.roleHideOthers',
+  unhide: 'menu.roleUnhide',
+  quit: 'menu.roleQuit',
+  close: 'menu.roleClose',
+  undo: 'menu.roleUndo',
+  redo: 'menu.roleRedo',
+  cut: 'menu.roleCut',
+  copy: 'menu.roleCopy',
+  paste: 'menu.rolePaste',
+  pasteAndMatchStyle: 'menu.rolePasteAndMatchStyle',
+  delete: 'menu.roleDelete',
+  selectAll: 'menu.roleSelectAll',
+  reload: 'menu.roleReload',
+  toggleDevTools: 'menu.roleToggleDevTools',
+  resetZoom: 'menu.roleResetZoom',
+  zoomIn: 'menu.roleZoomIn',
+  zoomOut: 'menu.roleZoomOut',
+  togglefullscreen: 'menu.roleToggleFullscreen',
+  minimize: 'menu.roleMinimize',
+  zoom: 'menu.roleZoom',
+  front: 'menu.roleFront',
+};
 
 /** Keys the renderer handles itself (use-shortcuts.ts): the menu shows them and sends them when clicked. */
 export const PAGE_SHORTCUTS: Readonly<Record<'new-conversation' | 'search' | 'settings', string>> = {
@@ -121,12 +93,13 @@ export function appMenuModel(options: {
   platform: DesktopPlatform;
   devTools: boolean;
   /** The app's language (English when absent). */
-  locale?: Locale;
+  locale?: UiLanguage;
 }): AppMenuItem[] {
   const mac = options.platform === 'darwin';
-  const t = MENU_STRINGS[options.locale ?? 'en'];
+  const t = translator(options.locale ?? 'en');
   const role = (name: MenuRole, accelerator?: string): AppMenuItem => {
-    const label = t.roles[name];
+    // English's '' means "no label of ours": Electron's own name shows.
+    const label = t(ROLE_TEXT[name], { app: APP_NAME });
     return {
       type: 'role',
       role: name,
@@ -137,7 +110,7 @@ export function appMenuModel(options: {
   const settings: AppMenuItem = {
     type: 'command',
     id: 'settings',
-    label: mac ? t.settingsMac : t.settings,
+    label: mac ? t('menu.settingsMac') : t('menu.settings'),
     accelerator: 'CmdOrCtrl+,',
     registerAccelerator: false,
   };
@@ -163,27 +136,27 @@ export function appMenuModel(options: {
     });
   menus.push({
     type: 'submenu',
-    label: t.file,
+    label: t('menu.file'),
     role: 'fileMenu',
     items: [
       {
         type: 'command',
         id: 'new-conversation',
-        label: t.newConversation,
+        label: t('menu.newConversation'),
         accelerator: 'CmdOrCtrl+N',
         registerAccelerator: false,
       },
       {
         type: 'command',
         id: 'show-conversations',
-        label: t.allConversations,
+        label: t('menu.allConversations'),
         accelerator: 'CmdOrCtrl+Shift+L',
         registerAccelerator: true,
       },
       {
         type: 'command',
         id: 'search',
-        label: t.search,
+        label: t('menu.search'),
         accelerator: 'CmdOrCtrl+K',
         registerAccelerator: false,
       },
@@ -193,7 +166,7 @@ export function appMenuModel(options: {
   });
   menus.push({
     type: 'submenu',
-    label: t.edit,
+    label: t('menu.edit'),
     role: 'editMenu',
     items: [
       role('undo'),
@@ -209,7 +182,7 @@ export function appMenuModel(options: {
   });
   menus.push({
     type: 'submenu',
-    label: t.view,
+    label: t('menu.view'),
     role: 'viewMenu',
     items: [
       role('reload'),
@@ -224,7 +197,7 @@ export function appMenuModel(options: {
   });
   menus.push({
     type: 'submenu',
-    label: t.window,
+    label: t('menu.window'),
     role: 'windowMenu',
     items: mac
       ? [role('minimize'), role('zoom'), separator, role('front')]
@@ -232,13 +205,15 @@ export function appMenuModel(options: {
   });
   menus.push({
     type: 'submenu',
-    label: t.help,
+    label: t('menu.help'),
     role: 'help',
     items: [
-      { type: 'command', id: 'help', label: t.documentation, registerAccelerator: true },
+      { type: 'command', id: 'help', label: t('menu.documentation'), registerAccelerator: true },
       separator,
       // The main process's log file (file-logger.ts), for a bug report.
-      { type: 'command', id: 'open-logs', label: t.openLogs, registerAccelerator: true },
+      { type: 'command', id: 'open-logs', label: t('menu.openLogs'), registerAccelerator: true },
+      // The answer shows in the window's update banner (UpdateService, UpdateBanner).
+      { type: 'command', id: 'check-updates', label: t('menu.checkUpdates'), registerAccelerator: true },
       // macOS has About in the app menu; elsewhere it lives here (the panel: aboutPanelOptions below).
       ...(mac ? [] : [separator, role('about')]),
     ],

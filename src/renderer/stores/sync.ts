@@ -10,6 +10,7 @@ import { useServersStore } from './servers-store';
 import { useSettingsStore } from './settings-store';
 import { useTimelineStore } from './timeline-store';
 import { useUiStore } from './ui-store';
+import { useUpdateStore } from './update-store';
 
 export function startSync(): () => void {
   const b = bridge();
@@ -24,6 +25,7 @@ export function startSync(): () => void {
     b.onServerHealth((health) => useServersStore.getState().healthChanged(health)),
     b.onSettingsChanges((settings) => useSettingsStore.getState().received(settings)),
     b.onTimeline((update) => useTimelineStore.getState().received(update)),
+    b.onUpdateState((state) => useUpdateStore.getState().received(state)),
     b.onNavigate((request) => {
       const ui = useUiStore.getState();
       ui.showDialog(null);
@@ -48,6 +50,7 @@ function loadAll(): Promise<void> {
   void useServersStore.getState().load();
   void useConversationsStore.getState().load();
   void useOutboxStore.getState().load();
+  void useUpdateStore.getState().load();
   return settingsLoaded;
 }
 

@@ -52,12 +52,18 @@ export function buildBridge({ call, subscribe, planUploads }: BridgeTransport): 
       plan: planUploads,
       start: (input) => call('uploads:start', input),
     },
+    updates: {
+      state: () => call('updates:state'),
+      check: () => call('updates:check'),
+      restart: () => call('updates:restart'),
+    },
     onStatusChanges: on('statusChanges'),
     onOutboxChanges: on('outboxChanges'),
     onServerHealth: on('serverHealth'),
     onTimeline: on('timeline'),
     onSettingsChanges: on('settingsChanges'),
     onNavigate: on('navigate'),
+    onUpdateState: on('updateState'),
   } satisfies OpenHandsBridge;
   return bridge;
 }

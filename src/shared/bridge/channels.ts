@@ -8,6 +8,7 @@ export const INVOKE_METHODS = {
   settings: ['get', 'update'],
   outbox: ['list', 'enqueue', 'retry', 'cancel'],
   uploads: ['plan', 'start'],
+  updates: ['state', 'check', 'restart'],
 } as const;
 
 /**
@@ -24,6 +25,7 @@ export const EVENT_NAMES = [
   'timeline',
   'settingsChanges',
   'navigate',
+  'updateState',
 ] as const;
 
 export type InvokeNamespace = keyof typeof INVOKE_METHODS;

@@ -14,6 +14,7 @@ import {
   serverViewSchema,
 } from '../servers';
 import { appSettingsPatchSchema, appSettingsSchema } from '../settings-schema';
+import { updateStateSchema } from '../updates';
 import { TIMELINE_LIVE_STATES, timelineItemSchema, timelineUpdateSchema } from '../timeline';
 import { DISPLAY_STATUSES } from '../status';
 import type { EventName, InvokeMethod, InvokeNamespace } from './channels';
@@ -204,6 +205,13 @@ export const INVOKE_SCHEMAS = {
     /** Queues every file of a plan in the outbox (after the user confirmed, when the plan asked for it). */
     start: { input: z.object({ planId: id }), output: z.array(outboxItemViewSchema) },
   },
+  updates: {
+    state: { input: z.undefined(), output: updateStateSchema },
+    /** Help → Check for Updates: the answer is shown (up to date, downloading, or why it failed). */
+    check: { input: z.undefined(), output: updateStateSchema },
+    /** "Update ready — restart": now, or once no outbox item is being sent. */
+    restart: { input: z.undefined(), output: updateStateSchema },
+  },
 } as const satisfies {
   [N in InvokeNamespace]: { [M in InvokeMethod<N>]: { input: z.ZodType; output: z.ZodType } };
 };
@@ -222,6 +230,7 @@ export const EVENT_SCHEMAS = {
   timeline: timelineUpdateSchema,
   settingsChanges: appSettingsSchema,
   navigate: navigateSchema,
+  updateState: updateStateSchema,
 } as const satisfies { [E in EventName]: z.ZodType };
 
 /** Why a bridge call failed, as plain data. `code` is an ApiErrorKind or one of the bridge's own. */

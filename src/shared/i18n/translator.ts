@@ -31,6 +31,8 @@ void instance.init({
   // Our placeholders are `{name}`; the text is React- or OS-rendered, never HTML, so no escaping here.
   interpolation: { prefix: '{', suffix: '}', escapeValue: false },
   returnNull: false,
+  // An empty text is a text: English leaves the menu's role items '' so Electron's own names show.
+  returnEmptyString: true,
 });
 
 const translators = new Map<UiLanguage, Translate>();

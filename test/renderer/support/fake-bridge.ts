@@ -86,6 +86,7 @@ export function createFakeBridge(initial: Partial<FakeState> = {}): FakeBridge {
     'conversations.olderEvents': () => ok({ items: [], hasEarlier: false }),
     'outbox.list': () => ok(state.outbox),
     'settings.get': () => ok(state.settings),
+    'updates.state': () => ok({ phase: 'unavailable', reason: 'browser' }),
     'settings.update': (patch) => {
       state.settings = { ...state.settings, ...(patch as Partial<AppSettings>) };
       return ok(state.settings);

@@ -12,6 +12,7 @@ import { useSettingsStore } from '../../../src/renderer/stores/settings-store';
 import { startSync } from '../../../src/renderer/stores/sync';
 import { useTimelineStore } from '../../../src/renderer/stores/timeline-store';
 import { useUiStore } from '../../../src/renderer/stores/ui-store';
+import { useUpdateStore } from '../../../src/renderer/stores/update-store';
 import { createFakeBridge, type FakeBridge, type FakeState } from './fake-bridge';
 
 interface ResettableStore {
@@ -27,6 +28,7 @@ const stores: ResettableStore[] = [
   useSettingsStore,
   useTimelineStore,
   useUiStore,
+  useUpdateStore,
 ];
 const initial = stores.map((s) => s.getInitialState());
 
