@@ -1,9 +1,10 @@
 // The server clients' messages in the app's language (catalog area `serverErrors`): with Chinese chosen they
 // come out as whole Chinese sentences, the server's own words and names kept as they are; English is unchanged.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { setMainLanguage } from '../../src/main/i18n';
 import type { ConversationRef } from '../../src/shared/conversations';
-import { useSimulator } from '../support/sim';
+import { useMainLanguage } from '../support/main-language';
+import { refuseAgentRun, useSimulator } from '../support/sim';
 import { expectApiError, makeServer, randomHex, type TestServer } from './support';
 
 const CREDENTIALS_NOT_ACTIVE = { detail: 'Credential binding is not active yet', retryable: true };
@@ -14,23 +15,8 @@ describe('server errors in Simplified Chinese', () => {
   const host = (): string => new URL(sim().url).host;
   const v1 = (id: string): ConversationRef => ({ serverId: 'srv', id, version: 'V1' });
 
-  /** The next POST to the agent's `/run` answers 409 with `body`. */
-  const refuseRun = (body: unknown): void =>
-    sim().faults.override({
-      server: 'agent',
-      method: 'POST',
-      path: /\/run$/,
-      kind: 'status',
-      status: 409,
-      body,
-      times: 1,
-    });
-
-  beforeEach(() => setMainLanguage('zh-CN'));
-  afterEach(() => {
-    setMainLanguage('en');
-    sim().faults.reset();
-  });
+  useMainLanguage('zh-CN');
+  afterEach(() => sim().faults.reset());
 
   it('an empty message is refused before anything is sent', async () => {
     const from = sim().requests.length;
@@ -58,7 +44,7 @@ describe('server errors in Simplified Chinese', () => {
 
   it('a 409 on resume: the Chinese sentence, the server’s reason in its own words', async () => {
     const record = await sim().seedConversation({ title: 'Resumed one' });
-    refuseRun(CREDENTIALS_NOT_ACTIVE);
+    refuseAgentRun(sim(), CREDENTIALS_NOT_ACTIVE, 1);
     const error = await expectApiError(server().resumeAgent(v1(record.id)), 'conflict');
     expect(error.message).toBe(
       '智能体服务器仍在激活凭据；恢复操作会等待。（Credential binding is not active yet）',
@@ -69,7 +55,7 @@ describe('server errors in Simplified Chinese', () => {
   it('English stays as it was', async () => {
     setMainLanguage('en');
     const record = await sim().seedConversation({ title: 'Resumed in English' });
-    refuseRun(CREDENTIALS_NOT_ACTIVE);
+    refuseAgentRun(sim(), CREDENTIALS_NOT_ACTIVE, 1);
     const error = await expectApiError(server().resumeAgent(v1(record.id)), 'conflict');
     expect(error.message).toBe(
       'The agent server is still activating the credentials; resume waits. (Credential binding is not active yet)',

@@ -1,18 +1,18 @@
 // Test connection and the API errors in the app's language (catalog areas `connection` and `apiErrors`): with
 // Chinese chosen, the summary and the problem it reports are whole Chinese sentences; host names and the
 // server's own words stay as they are. English stays the default (test-connection.test.ts, errors.test.ts).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorForStatus } from '../../src/main/api/errors';
 import { testConnection } from '../../src/main/api/test-connection';
 import { setMainLanguage } from '../../src/main/i18n';
+import { useMainLanguage } from '../support/main-language';
 import { useSimulator } from '../support/sim';
 import { closedPort, makeServer } from './support';
 
 const SESSION_KEY = 'self-hosted-session-secret';
 
 describe('Test connection in Simplified Chinese', () => {
-  beforeEach(() => setMainLanguage('zh-CN'));
-  afterEach(() => setMainLanguage('en'));
+  useMainLanguage('zh-CN');
 
   describe('a self-hosted server that refuses the key (SESSION_API_KEY)', () => {
     const sim = useSimulator({ stepMs: 5, sessionApiKey: SESSION_KEY });
@@ -56,8 +56,7 @@ describe('Test connection in Simplified Chinese', () => {
 });
 
 describe('errorForStatus in Simplified Chinese', () => {
-  beforeEach(() => setMainLanguage('zh-CN'));
-  afterEach(() => setMainLanguage('en'));
+  useMainLanguage('zh-CN');
 
   it('429 with a retry-after says how long to wait', () => {
     const error = errorForStatus(429, undefined, 'app.example.com', 2500);

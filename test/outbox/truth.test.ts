@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConversationRef } from '../../src/shared/conversations';
 import type { OutboxItemView } from '../../src/shared/outbox';
 import type { OpenHandsServer } from '../../src/main/api/openhands-server';
-import { createConversation, waitFor } from '../support/sim';
+import { createConversation, refuseAgentRun, waitFor } from '../support/sim';
 import {
   newConversation,
   openOutbox,
@@ -71,17 +71,6 @@ describe('a repeated text', () => {
 
 describe('resume right after pause', () => {
   const STILL_RUNNING = { detail: 'Conversation already running. Wait for completion or pause first.' };
-  /** The agent server answers POST /run with 409 and `body` (`times` times; always when absent). */
-  const refuseRun = (body: unknown, times?: number): void =>
-    sim().faults.override({
-      server: 'agent',
-      method: 'POST',
-      path: /\/run$/,
-      kind: 'status',
-      status: 409,
-      body,
-      ...(times !== undefined ? { times } : {}),
-    });
 
   /** A conversation whose agent was running a long task and has just been paused through the outbox. */
   async function pausedMidRun(h: Awaited<ReturnType<typeof openOutbox>>, server: OpenHandsServer) {
@@ -114,7 +103,7 @@ describe('resume right after pause', () => {
     const server = simServer(sim());
     const h = await openOutbox(journal(), server);
     const ref = await pausedMidRun(h, server);
-    refuseRun(body, times);
+    refuseAgentRun(sim(), body, times);
     sim().clearRequests();
     const resume = await h.outbox.enqueue({ kind: 'resume-agent', ref });
     const end = await h.until(resume.id, ['done', 'failed']);
@@ -153,7 +142,7 @@ describe('resume right after pause', () => {
     const server = simServer(sim());
     const h = await openOutbox(journal(), server, { maxServerErrorAttempts: 3 });
     const ref = await pausedMidRun(h, server);
-    refuseRun(STILL_RUNNING);
+    refuseAgentRun(sim(), STILL_RUNNING);
     const resume = await h.outbox.enqueue({ kind: 'resume-agent', ref });
     const end = await h.until(resume.id, ['done', 'failed']);
     expect(end).toMatchObject({ state: 'failed', attempts: 3, canRetry: true, error: { kind: 'conflict' } });

@@ -16,6 +16,19 @@ export function useSimulator(options: SimulatorOptions = {}): () => Simulator {
   };
 }
 
+/** The agent server answers POST …/run with 409 and `body`: `times` times, or always when absent. */
+export function refuseAgentRun(sim: Simulator, body: unknown, times?: number): void {
+  sim.faults.override({
+    server: 'agent',
+    method: 'POST',
+    path: /\/run$/,
+    kind: 'status',
+    status: 409,
+    body,
+    ...(times !== undefined ? { times } : {}),
+  });
+}
+
 export interface JsonResponse<T = unknown> {
   status: number;
   headers: Headers;

@@ -1,17 +1,11 @@
 // The renderer's side of the app's one translation system (src/shared/i18n): the language in use — the setting,
 // or the system's — and a `t` that follows it.
 import { resolveLanguage } from '../../shared/settings';
-import {
-  relativeTime as relativeTimeIn,
-  translate,
-  translator,
-  type Translate,
-  type UiLanguage,
-} from '../../shared/i18n/translator';
+import { translator, type Translate, type UiLanguage } from '../../shared/i18n/translator';
 import { useSettingsStore } from '../stores/settings-store';
 
 export type { MessageKey, Params, Translate, UiLanguage } from '../../shared/i18n/translator';
-export { translate };
+export { relativeTime } from '../../shared/i18n/translator';
 
 export function systemLocale(): string {
   return typeof navigator === 'undefined' ? 'en' : navigator.language;
@@ -26,9 +20,4 @@ export function useLanguage(): UiLanguage {
 /** Stable while the language stays: memoised rows that take `t` as a prop re-render only when it changes. */
 export function useT(): Translate {
   return translator(useLanguage());
-}
-
-/** "3 min. ago" from an ISO time (or ms), in the given language. */
-export function relativeTime(language: UiLanguage, when: string | number, now = Date.now()): string {
-  return relativeTimeIn(language, when, now);
 }
