@@ -39,6 +39,8 @@ export interface ConversationSummary extends ConversationRef {
   legacyStatus: LegacyConversationStatus | Unknown | null;
   runtimeStatus: string | null;
   parentId: string | null;
+  /** A bare agent server's conversation: the folder on that server it works in (absent elsewhere). */
+  workingDir?: string | null;
 }
 
 /** Progress of a V1 start, step by step (the start can take minutes while a sandbox boots). */

@@ -22,6 +22,11 @@ export const outboxActionSchema = z.discriminatedUnion('kind', [
       agentType: z.enum(['default', 'plan']).optional(),
       sandboxId: z.string().optional(),
       parentConversationId: z.string().optional(),
+      /** Bare agent servers: the absolute folder on the server, a worktree of it, and the agent source. */
+      workingDir: z.string().min(1).max(4096).optional(),
+      worktree: z.boolean().optional(),
+      agentProfileId: z.string().min(1).max(200).optional(),
+      llmProfile: z.string().min(1).max(200).optional(),
     }),
   }),
   z.object({ kind: z.literal('send'), ...onConversation, text: z.string().min(1) }),

@@ -13,7 +13,16 @@ export const ORG_NAME_MAX = 200;
 export const KEY_STORAGES = ['keychain', 'session', 'none'] as const;
 export type KeyStorage = (typeof KEY_STORAGES)[number];
 
-export type ServerKind = 'self-hosted' | 'cloud';
+/** Cloud and self-hosted app servers, by their address; a bare agent server, as detected and saved. */
+export const SERVER_KINDS = ['self-hosted', 'cloud', 'agent-server'] as const;
+export type ServerKind = (typeof SERVER_KINDS)[number];
+
+/** What an entry is saved as: an app server (Cloud or self-hosted, told apart by address) or an agent server. */
+export const BACKEND_KINDS = ['app-server', 'agent-server'] as const;
+export type BackendKind = (typeof BACKEND_KINDS)[number];
+
+/** Most working directories remembered per agent server (the newest first). */
+export const RECENT_DIRS_MAX = 8;
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
@@ -262,6 +271,8 @@ export const serverInputSchema = z
     orgName: orgNameSchema.nullable().optional(),
     /** Hosts besides the server's own where its agent servers may run; absent: none. */
     agentHosts: agentHostsSchema.optional(),
+    /** What Test connection found; absent: an app server (the app checks either way on first use). */
+    kind: z.enum(BACKEND_KINDS).optional(),
   })
   .superRefine(orgNameNeedsId);
 /** What the user enters to add a server (before validation). */
@@ -287,6 +298,8 @@ export const serverUpdateSchema = z
      * allowed for one server are not allowed for another, so they are then cleared, as `orgId` is.
      */
     agentHosts: agentHostsSchema.optional(),
+    /** What Test connection found for the (new) address; absent keeps it. */
+    kind: z.enum(BACKEND_KINDS).optional(),
   })
   .superRefine(orgNameNeedsId);
 export type ServerUpdate = z.input<typeof serverUpdateSchema>;
@@ -296,10 +309,17 @@ export type ValidServerUpdate = z.output<typeof serverUpdateSchema>;
 export const serverIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'Not a server id.');
 
 /**
+ * The kind an entry shows as: a saved agent server is one; otherwise Cloud or self-hosted by its address.
+ */
+export function entryKind(baseUrl: string, saved: BackendKind | undefined): ServerKind {
+  return saved === 'agent-server' ? 'agent-server' : serverKind(baseUrl);
+}
+
+/**
  * OpenHands Cloud lives on all-hands.dev and openhands.dev (app.all-hands.dev and their other hosts, as the
  * official client recognises them, docs/openhands-api.md §1); anything else is self-hosted.
  */
-export function serverKind(baseUrl: string): ServerKind {
+export function serverKind(baseUrl: string): Exclude<ServerKind, 'agent-server'> {
   let host: string;
   try {
     host = new URL(baseUrl).hostname.toLowerCase();
@@ -330,6 +350,8 @@ export interface ServerView {
   orgName: string | null;
   /** Hosts besides its own where the user allows this server's agent servers (normal form; may be empty). */
   agentHosts: string[];
+  /** An agent server: the folders conversations were last started in there, newest first. */
+  recentDirs: string[];
 }
 
 /**
@@ -340,13 +362,14 @@ export const serverViewSchema = z.object({
   id: z.string(),
   name: z.string(),
   baseUrl: z.string(),
-  kind: z.enum(['self-hosted', 'cloud']),
+  kind: z.enum(SERVER_KINDS),
   keyStorage: z.enum(KEY_STORAGES),
   hasKey: z.boolean(),
   sessionKeyLost: z.boolean(),
   orgId: z.string().nullable(),
   orgName: z.string().nullable(),
   agentHosts: z.array(z.string()),
+  recentDirs: z.array(z.string()),
 }) satisfies z.ZodType<ServerView>;
 
 /** Whether the OS keychain can hold keys right now; `message` is written for the user. */
@@ -383,7 +406,15 @@ export interface FieldProblem {
   message: string;
 }
 
-const FIELDS: ReadonlySet<string> = new Set(['name', 'baseUrl', 'apiKey', 'orgId', 'orgName', 'agentHosts']);
+const FIELDS: ReadonlySet<string> = new Set([
+  'name',
+  'baseUrl',
+  'apiKey',
+  'orgId',
+  'orgName',
+  'agentHosts',
+  'kind',
+]);
 
 /**
  * Turns zod issues into one plain-language problem per field. Field messages come from the schemas above;

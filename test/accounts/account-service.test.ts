@@ -67,6 +67,7 @@ describe('AccountService basics', () => {
         orgId: null,
         orgName: null,
         agentHosts: [],
+        recentDirs: [],
       },
       {
         id: cloud.id,
@@ -79,6 +80,7 @@ describe('AccountService basics', () => {
         orgId: null,
         orgName: null,
         agentHosts: [],
+        recentDirs: [],
       },
     ]);
     expect(local.id).not.toBe(cloud.id);
@@ -500,6 +502,7 @@ describe('without a keychain', () => {
         orgId: null,
         orgName: null,
         agentHosts: [],
+        recentDirs: [],
       },
     ]);
     expect(await second.getApiKey(id)).toBeNull();

@@ -85,6 +85,7 @@ describe('AccountService with the real keychain', () => {
       orgId: null,
       orgName: null,
       agentHosts: [],
+      recentDirs: [],
     });
     expect(view.id).toMatch(/^[0-9a-f]{32}$/);
     expect(await keychain.get(view.id)).toBe(key);

@@ -94,24 +94,33 @@ describe('testConnection', () => {
 
   describe('a sandbox agent server given as the server URL', () => {
     const sim = useSimulator({ stepMs: 5 });
-    let agentOrigin: string;
+    let started: Awaited<ReturnType<typeof createConversation>>;
     beforeAll(async () => {
-      agentOrigin = (await createConversation(sim())).agentUrl;
-    });
-
-    it('is not reported as working', async () => {
-      const report = await testConnection(makeServer(agentOrigin), false);
-      expect(report.ok).toBe(false);
-      expect(report.summary).toContain(new URL(agentOrigin).host);
+      started = await createConversation(sim());
     });
 
     // Regression guard, fixed bug (test-connection.ts): an agent server's 401/404 on the app-server routes
     // was taken for a self-hosted app server with SESSION_API_KEY; it says who it is on GET /server_info.
-    it('says plainly that the URL is a bare agent server, rather than asking for SESSION_API_KEY', async () => {
-      const report = await testConnection(makeServer(agentOrigin), false);
-      expect(report.summary).not.toContain('SESSION_API_KEY');
-      expect(report.summary).toContain('is a bare OpenHands agent server (openhands-agent-server)');
-      expect(report.summary).toContain("use the app server's URL");
+    it('without its key: recognised as an agent server that wants its own SESSION_API_KEY', async () => {
+      const report = await testConnection(makeServer(started.agentUrl), false);
+      expect(report).toMatchObject({
+        ok: false,
+        reachable: true,
+        authenticated: false,
+        serverKind: 'agent-server',
+        agentServerVersion: '1.44.0',
+      });
+      expect(report.summary).toBe(
+        `${new URL(started.agentUrl).host} is an OpenHands agent server protected by SESSION_API_KEY: enter that value as this server's API key.`,
+      );
+    });
+
+    it('with its key: connected, as an agent server (it can be added as a backend)', async () => {
+      const report = await testConnection(makeServer(started.agentUrl, { key: started.sessionApiKey }), true);
+      expect(report).toMatchObject({ ok: true, authenticated: true, serverKind: 'agent-server' });
+      expect(report.summary).toBe(
+        `Connected to the OpenHands agent server at ${new URL(started.agentUrl).host} (version 1.44.0).`,
+      );
     });
   });
 

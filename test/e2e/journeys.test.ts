@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { KeytarSecretStore } from '../../src/main/accounts/secret-store';
 import { APP_NAME } from '../../src/shared/app-info';
 import { requireKeychain } from '../accounts/fixtures/keychain';
-import { bridgeData, type E2eApp, eventually, startApp } from './support/harness';
+import { addServerThroughUi, bridgeData, type E2eApp, eventually, startApp } from './support/harness';
 
 const KEY = `sk-journey-${randomBytes(8).toString('hex')}`;
 
@@ -24,30 +24,19 @@ async function filesNamed(root: string, names: string[]): Promise<Map<string, st
 }
 
 /** Adds the simulator as a server through the Servers dialog, as a user would. */
-async function addServerThroughUi(app: E2eApp, apiKey?: string): Promise<void> {
-  const { page } = app;
-  await page.getByRole('button', { name: 'Servers' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Servers' });
-  await dialog.getByRole('button', { name: 'Add server' }).click();
-  await dialog.getByRole('textbox', { name: 'Name' }).fill('Simulator');
-  await dialog.getByRole('textbox', { name: 'Server URL' }).fill(app.sim.url);
-  if (apiKey) await dialog.getByLabel('API key').fill(apiKey);
-  await dialog.getByRole('button', { name: 'Test connection' }).click();
+function addSimulatorThroughUi(app: E2eApp, apiKey?: string): Promise<void> {
   // The success sentence exactly: failures ("… is reachable but …", "There is a problem.") must not pass.
   const host = new URL(app.sim.url).host.replaceAll('.', '\\.');
   const success = new RegExp(
     `^Connected\\. Connected to (OpenHands Cloud|self-hosted OpenHands at ${host}) \\((V1 API|legacy V0 API only)(, agent server [^)]+)?\\)\\.$`,
   );
-  const result = dialog.locator('.test-result');
-  await expect
-    .poll(async () => (await result.textContent())?.trim() ?? '', { timeout: 10_000 })
-    .toMatch(success);
-  expect(await result.getAttribute('class')).toBe('test-result test-ok');
-  await app.screenshot('servers-dialog');
-  await dialog.getByRole('button', { name: 'Save' }).click();
-  await dialog.getByRole('status').filter({ hasText: 'Online' }).waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Escape');
-  await dialog.waitFor({ state: 'detached' });
+  return addServerThroughUi(app, {
+    name: 'Simulator',
+    url: app.sim.url,
+    ...(apiKey ? { apiKey } : {}),
+    success,
+    screenshot: 'servers-dialog',
+  });
 }
 
 /** Starts a conversation through the New conversation dialog and waits until it is open. */
@@ -73,7 +62,7 @@ describe('journeys', () => {
     requireKeychain(ctx, await keychain.probe());
     const app = await startApp({ ctx, simulator: { apiKey: KEY, stepMs: 60 } });
     await app.screenshot('01-empty');
-    await addServerThroughUi(app, KEY);
+    await addSimulatorThroughUi(app, KEY);
     const [server] = await bridgeData(app.page, 'servers', 'list');
     expect(server?.keyStorage).toBe('keychain');
     expect(await keychain.get(server!.id)).toBe(KEY);
@@ -95,7 +84,7 @@ describe('journeys', () => {
 
   it('talks to a conversation until it waits for input, then pauses, resumes, renames and deletes it', async (ctx) => {
     const app = await startApp({ ctx, simulator: { stepMs: 60 } });
-    await addServerThroughUi(app);
+    await addSimulatorThroughUi(app);
     await startConversation(app.page, 'Set up the project');
     await statusIs(app.page, 'Finished', 30_000);
 
@@ -152,7 +141,7 @@ describe('journeys', () => {
 
   it('goes offline, queues a message, and delivers it once when the server is back', async (ctx) => {
     const app = await startApp({ ctx, simulator: { stepMs: 40 } });
-    await addServerThroughUi(app);
+    await addSimulatorThroughUi(app);
     await startConversation(app.page, 'Prepare the release');
     await statusIs(app.page, 'Finished', 30_000);
 
@@ -202,7 +191,7 @@ describe('journeys', () => {
     const app = await startApp({ ctx, simulator: { stepMs: 40 } });
     const dir = await mkdtemp(path.join(tmpdir(), 'e2e-upload-'));
     try {
-      await addServerThroughUi(app);
+      await addSimulatorThroughUi(app);
       await startConversation(app.page, 'Look at my files');
       await statusIs(app.page, 'Finished', 30_000);
       const files = ['notes.txt', 'data.bin'].map((name) => path.join(dir, name));
@@ -228,7 +217,7 @@ describe('journeys', () => {
   it('searches 10,000 conversations', async (ctx) => {
     const app = await startApp({ ctx, simulator: { stepMs: 40 } });
     await app.sim.world.seedMany(10_000, 500);
-    await addServerThroughUi(app);
+    await addSimulatorThroughUi(app);
     const list = app.page.getByRole('list', { name: 'Conversations' });
     await app.page.getByText(/10,000 conversations/).waitFor({ timeout: 60_000 });
     const rows = await list.getByRole('listitem').count();
@@ -243,7 +232,7 @@ describe('journeys', () => {
   it('switches the whole window to Simplified Chinese from Settings', async (ctx) => {
     const app = await startApp({ ctx, simulator: { stepMs: 40 } });
     await app.sim.world.seedMany(12, 4);
-    await addServerThroughUi(app);
+    await addSimulatorThroughUi(app);
     await startConversation(app.page, 'Write the release notes');
     await statusIs(app.page, 'Finished', 30_000);
     await app.page.getByRole('button', { name: 'Settings' }).click();
@@ -259,7 +248,7 @@ describe('journeys', () => {
 
   it('works with an old self-hosted server that has only the legacy V0 API', async (ctx) => {
     const app = await startApp({ ctx, simulator: { profile: 'legacy', v1Enabled: false, stepMs: 40 } });
-    await addServerThroughUi(app);
+    await addSimulatorThroughUi(app);
     await startConversation(app.page, 'Tidy the README');
     // V0 has no agent socket: the timeline is read every few seconds.
     const timeline = app.page.getByRole('log', { name: 'Timeline' });

@@ -22,6 +22,7 @@ const report = (overrides: Partial<Report>): Report => ({
   appMode: 'oss',
   v1Available: true,
   agentServerVersion: '1.0.0',
+  serverKind: 'self-hosted',
   organizations: null,
   currentOrgId: null,
   summary: 'Connected to OpenHands (self-hosted), API V1.',
@@ -497,6 +498,8 @@ describe('the Servers dialog: Cloud organisations', () => {
         apiKey: 'sk-cloud',
         orgId: ACME,
         orgName: 'Acme',
+        // What Test connection found travels with the save.
+        kind: 'app-server',
       },
       sessionOnlyKey: false,
     });
@@ -535,7 +538,13 @@ describe('the Servers dialog: Cloud organisations', () => {
     await waitFor(() => expect(fake.callsTo('servers.update')).toHaveLength(1));
     expect(fake.callsTo('servers.update')[0]).toEqual({
       id: 's2',
-      patch: { name: 'Cloud', baseUrl: 'https://app.all-hands.dev', orgId: BETA, orgName: 'Beta' },
+      patch: {
+        name: 'Cloud',
+        baseUrl: 'https://app.all-hands.dev',
+        orgId: BETA,
+        orgName: 'Beta',
+        kind: 'app-server',
+      },
     });
   });
 
@@ -569,7 +578,7 @@ describe('the Servers dialog: Cloud organisations', () => {
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(fake.callsTo('servers.add')).toHaveLength(1));
     expect(fake.callsTo('servers.add')[0]).toEqual({
-      server: { name: 'Mine', baseUrl: 'http://localhost:3000' },
+      server: { name: 'Mine', baseUrl: 'http://localhost:3000', kind: 'app-server' },
     });
     const row = screen.queryByRole('listitem', { name: 'Local' });
     expect(row?.textContent ?? '').not.toContain('Organization');
@@ -629,5 +638,42 @@ describe('the Servers dialog: Cloud organisations', () => {
     const select = await screen.findByRole<HTMLSelectElement>('combobox', { name: '组织' });
     expect(select.value).toBe(ACME);
     expect([...select.options].map((o) => o.textContent)).toEqual(['个人工作区', 'Acme']);
+  });
+});
+
+describe('the Servers dialog: agent servers', () => {
+  it('Test connection says it found an agent server; Save keeps it as one; the row names the kind', async () => {
+    const { user, fake } = await openDialog();
+    fake.answer('servers.testUnsaved', () =>
+      ok(
+        report({
+          appMode: null,
+          serverKind: 'agent-server',
+          agentServerVersion: '1.44.0',
+          summary: 'Connected to the OpenHands agent server at 127.0.0.1:8000 (version 1.44.0).',
+        }),
+      ),
+    );
+    fake.answer('servers.add', () => ok(serverView({ id: 'b1', name: 'Laptop', kind: 'agent-server' })));
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Laptop');
+    await user.type(screen.getByRole('textbox', { name: 'Server URL' }), 'http://127.0.0.1:8000');
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    const result = await screen.findByText(/Connected to the OpenHands agent server/);
+    expect(result.closest('.test-result')?.textContent).toBe(
+      'Connected. Connected to the OpenHands agent server at 127.0.0.1:8000 (version 1.44.0). Found: Agent server.',
+    );
+    // The key field now speaks of the agent server's own key.
+    expect(description(apiKeyField())).toBe(
+      "The agent server's SESSION_API_KEY (leave empty if it runs without one).",
+    );
+    fake.state.servers = [serverView({ id: 'b1', name: 'Laptop', kind: 'agent-server' })];
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.callsTo('servers.add')).toHaveLength(1));
+    expect(fake.callsTo('servers.add')[0]).toEqual({
+      server: { name: 'Laptop', baseUrl: 'http://127.0.0.1:8000', kind: 'agent-server' },
+    });
+    const row = await screen.findByRole('listitem', { name: 'Laptop' });
+    expect(row.textContent).toContain('Agent server');
   });
 });

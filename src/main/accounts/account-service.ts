@@ -8,7 +8,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import {
+  BACKEND_KINDS,
+  type BackendKind,
+  entryKind,
   KEY_STORAGES,
+  RECENT_DIRS_MAX,
   agentHostsSchema,
   baseUrlSchema,
   describeProblems,
@@ -17,7 +21,6 @@ import {
   orgNameSchema,
   serverIdSchema,
   serverInputSchema,
-  serverKind,
   serverNameSchema,
   serverUpdateSchema,
   type AccountErrorCode,
@@ -50,6 +53,10 @@ const storedServerSchema = z.object({
   // Hosts besides the server's own where the user allows its agent servers; absent (files from before, and
   // whenever there are none): none.
   agentHosts: agentHostsSchema.optional(),
+  // A bare agent server (absent: an app server, as in files from before agent servers could be added), and
+  // the folders conversations were last started in on it (newest first).
+  kind: z.enum(BACKEND_KINDS).optional(),
+  recentDirs: z.array(z.string().min(1).max(4096)).max(RECENT_DIRS_MAX).optional(),
 });
 type StoredServer = z.output<typeof storedServerSchema>;
 
@@ -227,6 +234,7 @@ export class AccountService {
         keyStorage,
         ...withOrg(valid.orgId ?? null, valid.orgName ?? null),
         ...withHosts(valid.agentHosts ?? []),
+        ...(valid.kind === 'agent-server' ? { kind: 'agent-server' as const } : {}),
       };
       try {
         await this.save([...this.servers, server]);
@@ -237,7 +245,7 @@ export class AccountService {
       this.servers = [...this.servers, server];
       const hosts = server.agentHosts ? `, agent hosts: ${server.agentHosts.length}` : '';
       this.logger.info(
-        `accounts: added server ${id} (${serverKind(server.baseUrl)}, key: ${keyStorage}${hosts})`,
+        `accounts: added server ${id} (${entryKind(server.baseUrl, server.kind)}, key: ${keyStorage}${hosts})`,
       );
       return this.view(server);
     });
@@ -260,6 +268,7 @@ export class AccountService {
         baseUrl,
         ...nextOrg(current, valid.orgId, valid.orgName, addressChanged),
         ...nextHosts(current, valid.agentHosts, addressChanged),
+        ...nextKind(current, valid.kind, addressChanged),
       };
       const orgChanged = (next.orgId ?? null) !== (current.orgId ?? null);
       const hostsChanged = (next.agentHosts ?? []).join(' ') !== (current.agentHosts ?? []).join(' ');
@@ -351,6 +360,42 @@ export class AccountService {
   }
 
   /**
+   * What detection found a server to be (OpenHandsServer), saved so the next start asks it as that first
+   * and the renderer shows the right form. No-op for an unknown server or an unchanged kind.
+   */
+  setKind(id: string, kind: BackendKind): Promise<ServerView | null> {
+    return this.exclusive(async () => {
+      const current = this.servers.find((s) => s.id === id);
+      if (!current || (current.kind ?? 'app-server') === kind) return null;
+      return this.replace(current, { ...withoutKind(current), ...(kind === 'agent-server' ? { kind } : {}) });
+    });
+  }
+
+  /** An agent server's working directory a conversation was just started in: first of its recent ones. */
+  rememberDir(id: string, dir: string): Promise<ServerView | null> {
+    return this.exclusive(async () => {
+      const current = this.servers.find((s) => s.id === id);
+      if (!current || dir.length === 0 || dir.length > 4096) return null;
+      const recent = [dir, ...(current.recentDirs ?? []).filter((d) => d !== dir)].slice(0, RECENT_DIRS_MAX);
+      if (recent.join('\n') === (current.recentDirs ?? []).join('\n')) return null;
+      return this.replace(current, { ...current, recentDirs: recent });
+    });
+  }
+
+  /** The saved kind, read at each detection (OpenHandsServer's `kind` hint). */
+  kindOf(id: string): BackendKind {
+    return this.servers.find((s) => s.id === id)?.kind ?? 'app-server';
+  }
+
+  private async replace(current: StoredServer, next: StoredServer): Promise<ServerView> {
+    this.assertWritable();
+    const servers = this.servers.map((s) => (s.id === current.id ? next : s));
+    await this.save(servers);
+    this.servers = servers;
+    return this.view(next);
+  }
+
+  /**
    * The organisation a server's requests act in (`X-Org-Id`), read at each request so a change applies at
    * once; null for none picked, or a server that no longer exists (its requests are failing anyway).
    */
@@ -380,13 +425,14 @@ export class AccountService {
       id: server.id,
       name: server.name,
       baseUrl: server.baseUrl,
-      kind: serverKind(server.baseUrl),
+      kind: entryKind(server.baseUrl, server.kind),
       keyStorage,
       hasKey: keyStorage !== 'none',
       sessionKeyLost,
       orgId: server.orgId ?? null,
       orgName: server.orgName ?? null,
       agentHosts: [...(server.agentHosts ?? [])],
+      recentDirs: [...(server.recentDirs ?? [])],
     };
   }
 
@@ -445,9 +491,39 @@ function withOrg(orgId: string | null, orgName: string | null): OrgFields {
 }
 
 /** A server without the fields an update decides afresh (organisation, agent hosts). */
-function withoutOptional(server: StoredServer): Omit<StoredServer, 'orgId' | 'orgName' | 'agentHosts'> {
-  const { orgId: _orgId, orgName: _orgName, agentHosts: _agentHosts, ...rest } = server;
+function withoutOptional(
+  server: StoredServer,
+): Omit<StoredServer, 'orgId' | 'orgName' | 'agentHosts' | 'kind' | 'recentDirs'> {
+  const {
+    orgId: _orgId,
+    orgName: _orgName,
+    agentHosts: _agentHosts,
+    kind: _kind,
+    recentDirs: _recentDirs,
+    ...rest
+  } = server;
   return rest;
+}
+
+function withoutKind(server: StoredServer): Omit<StoredServer, 'kind'> {
+  const { kind: _kind, ...rest } = server;
+  return rest;
+}
+
+/**
+ * The kind and recent folders after an update: a given kind wins; a new address is another server, so its
+ * kind is found again (on first use) and the old one's folders mean nothing there.
+ */
+function nextKind(
+  current: StoredServer,
+  kind: BackendKind | undefined,
+  addressChanged: boolean,
+): Pick<StoredServer, 'kind' | 'recentDirs'> {
+  const chosen = kind ?? (addressChanged ? undefined : current.kind);
+  return {
+    ...(chosen === 'agent-server' ? { kind: chosen } : {}),
+    ...(!addressChanged && current.recentDirs ? { recentDirs: current.recentDirs } : {}),
+  };
 }
 
 /** The stored agent hosts, only when there are some (files without any stay as they were). */

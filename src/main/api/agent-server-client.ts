@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MessageKey } from '../../shared/i18n/translator';
 import { t } from '../i18n';
+import { sessionKeyHeader } from './session-key';
 import { ApiError, serverReason } from './errors';
 import type { HttpClient, HttpRequest } from './http-client';
 import { buildUrl, v1Id } from './ids';
@@ -18,6 +19,7 @@ export interface AgentTarget {
   conversationId: string;
   /** `{agent}/api/conversations/{id}`, already rewritten to a reachable host (see `agentBaseUrl`). */
   conversationUrl: string;
+  /** Empty for a bare agent server without a key (no header is sent then). */
   sessionApiKey: string;
 }
 
@@ -95,7 +97,7 @@ export class AgentServerClient {
       {
         method,
         url,
-        headers: { 'x-session-api-key': this.target.sessionApiKey },
+        headers: sessionKeyHeader(this.target.sessionApiKey),
         idempotent: method === 'GET',
         ...(options.json !== undefined ? { json: options.json } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
@@ -205,7 +207,7 @@ export class AgentServerClient {
     const res = await this.http.send({
       method: 'POST',
       url,
-      headers: { 'x-session-api-key': this.target.sessionApiKey },
+      headers: sessionKeyHeader(this.target.sessionApiKey),
       idempotent: false,
       acceptStatus: [409],
       timeoutMs: 30 * 60_000,
@@ -223,7 +225,9 @@ export class AgentServerClient {
       return;
     }
     // The server's words are shown to the user; our key never is, should the server echo it.
-    const reason = serverReason(res.body)?.split(this.target.sessionApiKey).join('***');
+    const key = this.target.sessionApiKey;
+    const said = serverReason(res.body);
+    const reason = key && said ? said.split(key).join('***') : said;
     const body: unknown = res.body;
     const retryable =
       typeof body === 'object' && body !== null && (body as { retryable?: unknown }).retryable === true;

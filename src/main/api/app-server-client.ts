@@ -53,10 +53,19 @@ export interface StartConversationRequest {
   agentType?: 'default' | 'plan';
   sandboxId?: string;
   parentConversationId?: string;
+  /** Bare agent servers: the absolute folder on the server the agent works in (required there). */
+  workingDir?: string;
+  /** Bare agent servers: a git worktree of `workingDir` for this conversation. */
+  worktree?: boolean;
+  /** Bare agent servers: one agent source, a saved agent profile or an LLM profile; none: its settings. */
+  agentProfileId?: string;
+  llmProfile?: string;
+  /** Bare agent servers: the id to create it under (a resend then finds it instead of making another). */
+  conversationId?: string;
 }
 
 /** A title as the servers accept it: 1 to 200 characters after trimming. */
-function checkTitle(title: string): string {
+export function checkTitle(title: string): string {
   const trimmed = title.trim();
   if (trimmed.length < 1 || trimmed.length > 200)
     throw new ApiError('bad-request', t('serverErrors.titleLength'));

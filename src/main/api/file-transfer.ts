@@ -11,6 +11,7 @@ import { agentFor } from '../network/environment';
 import { ApiError, errorForStatus } from './errors';
 import { label, retryAfterMs } from './http-client';
 import { buildUrl } from './ids';
+import { sessionKeyHeader } from './session-key';
 
 /** Bytes read from disk per chunk: larger chunks cost less per byte (1 MiB measured faster than 256 KiB). */
 export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
@@ -221,7 +222,7 @@ export async function uploadFile(
   const remotePath = checkRemotePath(options.remotePath);
   await postFiles({
     url: fileUrl(options.agentBase, 'upload', remotePath, options.form),
-    headers: { 'x-session-api-key': options.sessionApiKey },
+    headers: sessionKeyHeader(options.sessionApiKey),
     files: [{ field: 'file', localPath: options.localPath, filename: basename(remotePath) }],
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -238,7 +239,7 @@ export async function downloadFile(
   const server = label(url);
   const req = await send(
     url,
-    { method: 'GET', headers: { 'x-session-api-key': options.sessionApiKey } },
+    { method: 'GET', headers: sessionKeyHeader(options.sessionApiKey) },
     options.signal,
   );
   req.setTimeout(options.idleTimeoutMs ?? 60_000, () =>

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ConversationRef, ConversationSummary, StartProgress } from '../../shared/conversations';
 import { START_TASK_STATUSES, type SandboxStatus } from '../../shared/openhands-enums';
 import type { MessageKey } from '../../shared/i18n/translator';
-import { serverKind } from '../../shared/servers';
+import { type BackendKind, serverKind } from '../../shared/servers';
 import { type Clock, systemClock } from '../clock';
 import { t } from '../i18n';
 import { consoleLogger, type Logger } from '../logger';
@@ -18,14 +19,20 @@ import {
 import { type AgentEvent } from './schemas/agent-server';
 import type { BatchRow } from './schemas/lenient';
 import { checkedAgentUrl } from './agent-address';
+import { AgentBackendClient } from './agent-backend-client';
 import { AgentServerClient, type EventSearch } from './agent-server-client';
-import { AppServerClient, type StartConversationRequest } from './app-server-client';
+import { isVersion, MIN_BACKEND_VERSION, versionAtLeast } from './agent-versions';
+import { AppServerClient, checkTitle, type StartConversationRequest } from './app-server-client';
 import { ApiError } from './errors';
 import type { HttpClient } from './http-client';
 import { legacyId, v1Id } from './ids';
 import { CLOUD_BUDGET, RequestBudget, SELF_HOSTED_BUDGET } from './request-budget';
 import type { AppConversation, LegacyEvent, StartTask } from './schemas/app-server';
-import { summarizeAppConversation, summarizeLegacyConversation } from './summaries';
+import {
+  summarizeAppConversation,
+  summarizeBackendConversation,
+  summarizeLegacyConversation,
+} from './summaries';
 
 export interface ServerConnection {
   id: string;
@@ -39,6 +46,10 @@ export interface ServerConnection {
    * each check so a change applies at once; none: only the server's own host.
    */
   agentHosts?: () => readonly string[];
+  /** What the entry was saved as: a bare agent server is asked as one first (it is checked either way). */
+  kind?: () => BackendKind;
+  /** Detection found the server to be of another kind than saved (an address that now serves another). */
+  onKindDetected?: (kind: BackendKind) => void;
 }
 
 export interface Capabilities {
@@ -49,6 +60,10 @@ export interface Capabilities {
    * API has no rename or delete of its own, so those go through V0 there.
    */
   legacyRoutes: boolean;
+  /** A bare agent server: conversations live on it, no sandboxes, no start tasks (docs §4.11). */
+  backend: BackendKind;
+  /** The agent server's release (a bare agent server's own; null for app servers). */
+  agentVersion: string | null;
   checkedAt: number;
 }
 
@@ -81,6 +96,7 @@ const SANDBOX_IS: Record<SandboxStatus | 'unknown', MessageKey> = {
  */
 export class OpenHandsServer {
   readonly app: AppServerClient;
+  readonly backend: AgentBackendClient;
   readonly budget: RequestBudget;
   private capabilities: Capabilities | undefined;
   private detecting: Promise<Capabilities> | undefined;
@@ -104,6 +120,11 @@ export class OpenHandsServer {
       budget: this.budget,
       ...(connection.orgId ? { orgId: connection.orgId } : {}),
     });
+    this.backend = new AgentBackendClient(http, {
+      baseUrl: connection.baseUrl,
+      apiKey: connection.apiKey,
+      budget: this.budget,
+    });
   }
 
   get id(): string {
@@ -122,11 +143,18 @@ export class OpenHandsServer {
 
   /**
    * Today's servers first: one V1 search answers reachability, key and V1 together, and the web-client config
-   * (no key) says the app mode. The V0 config route is asked only when there is no V1 API at all.
+   * (no key) says the app mode. Without a V1 API the address may be a bare agent server (its `/server_info`
+   * names it), asked first when the entry was saved as one; the V0 config route only after that, for
+   * installs from before April 2026.
    */
   private async runDetection(signal?: AbortSignal): Promise<Capabilities> {
     const cloud = serverKind(this.connection.baseUrl) === 'cloud';
     if (cloud) this.budget.setLimits(CLOUD_BUDGET);
+    const savedKind = this.connection.kind?.() ?? 'app-server';
+    if (!cloud && savedKind === 'agent-server') {
+      const backend = await this.detectBackend(signal);
+      if (backend) return this.detected(backend);
+    }
     const probe = await this.app.probeV1(signal);
     let appMode: Capabilities['appMode'];
     let legacyRoutes: boolean;
@@ -135,14 +163,73 @@ export class OpenHandsServer {
       legacyRoutes = config === null && !cloud;
       appMode = cloud ? 'saas' : (config?.app_mode ?? 'oss');
     } else {
-      const config = await this.app.legacyConfig(signal);
+      let config: Awaited<ReturnType<AppServerClient['legacyConfig']>>;
+      try {
+        config = await this.app.legacyConfig(signal);
+      } catch (error) {
+        // Neither today's app server nor an old one: a bare agent server, or not OpenHands at all.
+        const backend = !cloud && savedKind !== 'agent-server' ? await this.detectBackend(signal) : null;
+        if (backend) return this.detected(backend);
+        throw error;
+      }
       this.logger.info(`server ${this.id}: V1 API not available, using the legacy V0 API`);
       legacyRoutes = true;
       appMode = config.APP_MODE;
     }
     this.budget.setLimits(appMode === 'saas' ? CLOUD_BUDGET : SELF_HOSTED_BUDGET);
-    this.capabilities = { appMode, v1: probe !== null, legacyRoutes, checkedAt: this.clock.now() };
-    return this.capabilities;
+    return this.detected({
+      appMode,
+      v1: probe !== null,
+      legacyRoutes,
+      backend: 'app-server',
+      agentVersion: null,
+      checkedAt: this.clock.now(),
+    });
+  }
+
+  private detected(capabilities: Capabilities): Capabilities {
+    this.capabilities = capabilities;
+    if (capabilities.backend !== (this.connection.kind?.() ?? 'app-server')) {
+      this.logger.info(`server ${this.id}: detected as ${capabilities.backend}`);
+      this.connection.onKindDetected?.(capabilities.backend);
+    }
+    return capabilities;
+  }
+
+  /**
+   * A bare agent server, or null when the address is not one. One older than this app takes as a backend
+   * fails detection with a sentence saying so (every request to it then fails with that sentence).
+   */
+  private async detectBackend(signal?: AbortSignal): Promise<Capabilities | null> {
+    const info = await this.backend.serverInfo(signal).catch(() => null);
+    if (!info) return null;
+    if (!info.version || !isVersion(info.version) || !versionAtLeast(info.version, MIN_BACKEND_VERSION))
+      throw new ApiError(
+        'bad-request',
+        t('serverErrors.agentServerTooOld', {
+          server: this.app.server,
+          version: info.version ?? '?',
+          min: MIN_BACKEND_VERSION,
+        }),
+      );
+    return {
+      appMode: 'unknown',
+      v1: true,
+      legacyRoutes: false,
+      backend: 'agent-server',
+      agentVersion: info.version,
+      checkedAt: this.clock.now(),
+    };
+  }
+
+  /** Whether this server is a bare agent server (detected; cached after the first call). */
+  async isBackend(signal?: AbortSignal): Promise<boolean> {
+    return (await this.detect({ ...(signal ? { signal } : {}) })).backend === 'agent-server';
+  }
+
+  /** As last detected, without asking: a create can be sent again safely only on a bare agent server. */
+  get knownBackend(): BackendKind | null {
+    return this.capabilities?.backend ?? null;
   }
 
   // ---- listing ----
@@ -152,6 +239,17 @@ export class OpenHandsServer {
     signal?: AbortSignal,
   ): Promise<{ items: ConversationSummary[]; nextPageId: string | null }> {
     const caps = await this.detect({ ...(signal ? { signal } : {}) });
+    if (caps.backend === 'agent-server') {
+      // The server has no title filter: the page is filtered here, as for V0.
+      const page = await this.backend.search(query, signal);
+      const title = query.titleContains?.toLowerCase();
+      return {
+        items: page.items
+          .map((c) => summarizeBackendConversation(this.id, c))
+          .filter((c) => !title || c.title.toLowerCase().includes(title)),
+        nextPageId: page.next_page_id,
+      };
+    }
     if (caps.v1) {
       const page = await this.app.searchConversations(query, signal);
       return {
@@ -169,6 +267,11 @@ export class OpenHandsServer {
 
   /** Live state of V1 conversations in batches of ≤ 99 ids (one request per 99 conversations). */
   async getConversations(ids: string[], signal?: AbortSignal): Promise<BatchRow<ConversationSummary>[]> {
+    ids.forEach((id) => v1Id(id)); // every id checked before anything is sent, detection included
+    if (await this.isBackend(signal)) {
+      const rows = await this.backend.getMany(ids, signal);
+      return rows.map((row) => (row ? summarizeBackendConversation(this.id, row) : row));
+    }
     const rows = await this.app.getConversations(ids, signal);
     rows.forEach((row) => row && this.remember(row));
     return rows.map((row) => (row ? summarizeAppConversation(this.id, row) : row));
@@ -186,6 +289,7 @@ export class OpenHandsServer {
     signal?: AbortSignal,
   ): Promise<ConversationRef> {
     const caps = await this.detect({ ...(signal ? { signal } : {}) });
+    if (caps.backend === 'agent-server') return this.createOnBackend(request, signal);
     if (!caps.v1) {
       const id = await this.app.createLegacy(
         {
@@ -238,6 +342,32 @@ export class OpenHandsServer {
       last = await this.pollStartTask(last, report, started, signal);
     }
     return this.finishStart(last);
+  }
+
+  /**
+   * A bare agent server answers a create at once (no start task), with the conversation it made in the
+   * working directory the user picked on it. The id is ours (`conversationId`), so a resend is harmless.
+   */
+  private async createOnBackend(
+    request: StartConversationRequest,
+    signal?: AbortSignal,
+  ): Promise<ConversationRef> {
+    const workingDir = request.workingDir?.trim();
+    if (!workingDir || !workingDir.startsWith('/'))
+      throw new ApiError('bad-request', t('serverErrors.workingDirRequired', { server: this.app.server }));
+    const conversationId = request.conversationId ?? randomUUID();
+    const info = await this.backend.create(
+      {
+        conversationId,
+        workingDir,
+        ...(request.worktree ? { worktree: true } : {}),
+        ...(request.initialMessage ? { initialMessage: request.initialMessage } : {}),
+        ...(request.agentProfileId ? { agentProfileId: request.agentProfileId } : {}),
+        ...(request.llmProfile ? { llmProfile: request.llmProfile } : {}),
+      },
+      signal,
+    );
+    return { serverId: this.id, id: v1Id(info.id), version: 'V1' };
   }
 
   private async pollStartTask(
@@ -322,6 +452,16 @@ export class OpenHandsServer {
     const id = v1Id(conversationId);
     const cached = this.agents.get(id);
     if (cached && !options.refresh) return cached;
+    if (await this.isBackend(options.signal)) {
+      // The server itself is the conversation's agent server, opened with the server's own key.
+      const client = new AgentServerClient(this.http, {
+        conversationId: id,
+        conversationUrl: this.backend.conversationUrl(id),
+        sessionApiKey: (await this.backend.apiKey()) ?? '',
+      });
+      this.agents.set(id, client);
+      return client;
+    }
     const row = await this.readConversation(id, options.signal);
     const client = this.remember(row);
     if (client instanceof ApiError) throw client;
@@ -393,6 +533,12 @@ export class OpenHandsServer {
    */
   async stop(ref: ConversationRef, signal?: AbortSignal): Promise<void> {
     if (ref.version === 'V0') return this.app.stopLegacy(ref.id, signal);
+    // No sandbox on a bare agent server: stopping is interrupting the agent.
+    v1Id(ref.id);
+    if (await this.isBackend(signal)) {
+      await this.withAgent(ref.id, (a) => a.interrupt(signal), signal);
+      return;
+    }
     try {
       await this.withAgent(ref.id, (a) => a.interrupt(signal), signal);
     } catch (error) {
@@ -431,6 +577,7 @@ export class OpenHandsServer {
     options: { timeoutMs?: number } = {},
   ): Promise<AgentServerClient> {
     const id = v1Id(ref.id);
+    if (await this.isBackend(signal)) return this.agent(id, { ...(signal ? { signal } : {}) });
     const first = await this.readConversation(id, signal);
     if (!first.sandbox_id)
       throw new ApiError('sandbox-not-running', t('serverErrors.sandboxNoneYet', { id: id.slice(0, 8) }));
@@ -479,6 +626,9 @@ export class OpenHandsServer {
   }
 
   private async sandboxOf(id: string, signal?: AbortSignal): Promise<string> {
+    v1Id(id);
+    if (await this.isBackend(signal))
+      throw new ApiError('bad-request', t('serverErrors.noSandboxes', { server: this.app.server }));
     const row = await this.readConversation(id, signal);
     if (!row.sandbox_id)
       throw new ApiError('sandbox-not-running', t('serverErrors.sandboxNoneYet', { id: id.slice(0, 8) }));
@@ -504,6 +654,8 @@ export class OpenHandsServer {
   /** V1 routes on today's servers; the V0 routes on older ones (they handled V1 ids too). */
   async rename(ref: ConversationRef, title: string, signal?: AbortSignal): Promise<void> {
     const id = ref.version === 'V1' ? v1Id(ref.id) : legacyId(ref.id); // checked before any request
+    if (ref.version === 'V1' && (await this.isBackend(signal)))
+      return this.backend.rename(id, checkTitle(title), signal);
     if (await this.usesLegacyRoutes(ref, signal)) return this.app.renameLegacy(id, title, signal);
     return this.app.rename(id, title, signal);
   }
@@ -511,6 +663,7 @@ export class OpenHandsServer {
   async delete(ref: ConversationRef, signal?: AbortSignal): Promise<boolean> {
     const id = ref.version === 'V1' ? v1Id(ref.id) : legacyId(ref.id);
     this.agents.delete(id);
+    if (ref.version === 'V1' && (await this.isBackend(signal))) return this.backend.delete(id, signal);
     if (await this.usesLegacyRoutes(ref, signal)) return this.app.deleteLegacy(id, signal);
     return this.app.deleteConversation(id, signal);
   }
@@ -559,7 +712,7 @@ export class OpenHandsServer {
     ref: ConversationRef,
     search: EventSearch,
   ): Promise<{ items: AgentEvent[]; next_page_id: string | null } | null> {
-    if (ref.version !== 'V1') return null;
+    if (ref.version !== 'V1' || this.knownBackend === 'agent-server') return null;
     return this.app.searchAppEvents(ref.id, {
       ...(search.pageId ? { pageId: search.pageId } : {}),
       ...(search.limit ? { limit: search.limit } : {}),

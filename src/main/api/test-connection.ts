@@ -6,6 +6,7 @@ import { ApiError, isApiError } from './errors';
 import { label } from './http-client';
 import type { OpenHandsServer } from './openhands-server';
 import { serverKind } from '../../shared/servers';
+import { isVersion, MIN_BACKEND_VERSION, versionAtLeast } from './agent-versions';
 import { serverInfoSchema } from './schemas/agent-server';
 import { checkedAgentUrl } from './agent-address';
 
@@ -17,6 +18,8 @@ export interface ConnectionReport {
   appMode: 'oss' | 'saas' | 'unknown' | null;
   v1Available: boolean | null;
   agentServerVersion: string | null;
+  /** What the address turned out to be (null: could not tell). */
+  serverKind: 'cloud' | 'self-hosted' | 'agent-server' | null;
   /** Cloud: the user's organisations; null elsewhere or when they could not be read. */
   organizations: { id: string; name: string; personal: boolean }[] | null;
   /** Cloud: the organisation the key acts in now (the entry's own choice, else the user's current one). */
@@ -31,8 +34,6 @@ function keyRefused(cloud: boolean, host: string, hasKey: boolean): string {
   if (cloud) return hasKey ? t('connection.keyRefusedCloud') : t('connection.keyNeededCloud');
   return hasKey ? t('connection.keyMismatch', { host }) : t('connection.keyNeeded', { host });
 }
-
-const AGENT_SERVER_SUMMARY = (host: string): string => t('connection.agentServer', { host });
 
 /**
  * The most a Test connection may take, retries included: well inside the page's own 30 s wait for any
@@ -61,7 +62,7 @@ function messageOf(error: unknown): string {
 /**
  * Today's servers first (openhands-api.md §2, §3): one V1 search answers reachability, the key and V1 at
  * once. Only when there is no V1 API is the server asked the V0 way (`/api/options/config`, the V0 list), for
- * installs from before April 2026. A bare agent server is named as such. Bounded by `limitMs` in all.
+ * installs from before April 2026. A bare agent server is checked as one (§10.2). Bounded by `limitMs` in all.
  */
 export async function testConnection(
   server: OpenHandsServer,
@@ -96,6 +97,7 @@ async function checkConnection(
     appMode: null,
     v1Available: null,
     agentServerVersion: null,
+    serverKind: null,
     organizations: null,
     currentOrgId: null,
     summary: '',
@@ -117,8 +119,8 @@ async function checkConnection(
     // Nothing was sent: the key could not be read on this computer.
     if (error.kind === 'keychain') return fail(error, error.message);
     report.reachable = true;
-    if (await isAgentServer(server.connection.baseUrl, signal))
-      return fail(error, AGENT_SERVER_SUMMARY(host));
+    const agent = await agentServerCheck(server, host, hasKey, report, signal);
+    if (agent) return agent;
     if (error.kind === 'unauthorized') {
       // Cloud by its host, or any server that says it runs as SaaS (enterprise installs on their own host).
       const config = await server.app.webClientConfig(signal).catch(() => null);
@@ -137,10 +139,8 @@ async function checkConnection(
   }
 
   if (probe === null) {
-    if (await isAgentServer(server.connection.baseUrl, signal)) {
-      report.reachable = true;
-      return fail(new ApiError('not-found', t('connection.noAppServerApi')), AGENT_SERVER_SUMMARY(host));
-    }
+    const agent = await agentServerCheck(server, host, hasKey, report, signal);
+    if (agent) return agent;
     const legacy = await legacyCheck(server, host, hasKey, report, signal);
     if (legacy) return legacy;
   } else report.authenticated = true;
@@ -153,6 +153,7 @@ async function checkConnection(
     return fail(error, t('connection.capabilitiesUnreadable', { host, message: messageOf(error) }));
   }
 
+  report.serverKind = report.appMode === 'saas' ? 'cloud' : 'self-hosted';
   if (report.v1Available) report.agentServerVersion = await agentVersion(server, signal);
   if (report.appMode === 'saas' && report.v1Available) await readOrganizations(server, report, signal);
   report.ok = true;
@@ -177,6 +178,70 @@ function connectedSummary(cloud: boolean, host: string, v1: boolean | null, agen
       ? t('connection.connectedCloudAgent', { version: agent })
       : t('connection.connectedSelfHostedAgent', { host, version: agent });
   return cloud ? t('connection.connectedCloud') : t('connection.connectedSelfHosted', { host });
+}
+
+/**
+ * A bare agent server (its `/server_info` names it): recent enough, started, initialised, and the key
+ * right? Returns the finished report (ok or not), or null when the address is not an agent server.
+ */
+async function agentServerCheck(
+  server: OpenHandsServer,
+  host: string,
+  hasKey: boolean,
+  report: ConnectionReport,
+  signal: AbortSignal,
+): Promise<ConnectionReport | null> {
+  const info = await server.backend.serverInfo(signal).catch(() => null);
+  if (!info) return null;
+  const fail = (error: unknown, summary: string): ConnectionReport => failed(report, error, summary);
+  const version = info.version ?? '?';
+  report.reachable = true;
+  report.serverKind = 'agent-server';
+  report.agentServerVersion = info.version;
+  report.appMode = null;
+  if (!info.version || !isVersion(info.version) || !versionAtLeast(info.version, MIN_BACKEND_VERSION)) {
+    const summary = t('connection.agentTooOld', { host, version, min: MIN_BACKEND_VERSION });
+    return fail(new ApiError('bad-request', summary), summary);
+  }
+  try {
+    if (!(await server.backend.ready(signal))) {
+      const summary = t('connection.agentStarting', { host, version });
+      return fail(new ApiError('server-error', summary, { status: 503 }), summary);
+    }
+    await server.backend.count(signal);
+  } catch (error) {
+    if (!isApiError(error)) return fail(error, t('connection.notChecked', { host }));
+    if (error.kind === 'aborted') return fail(error, t('connection.cancelled'));
+    if (error.kind === 'keychain') return fail(error, error.message);
+    if (error.kind === 'unauthorized') {
+      report.authenticated = false;
+      return fail(
+        error,
+        hasKey ? t('connection.agentKeyMismatch', { host }) : t('connection.agentKeyNeeded', { host }),
+      );
+    }
+    if (error.status === 503) {
+      // Deferred init (≥1.29): the key was right (auth comes first), the server waits for POST /api/init.
+      const state = await server.backend.initState(signal).catch(() => 'unknown' as const);
+      report.authenticated = true;
+      if (state === 'dormant' || state === 'initializing')
+        return fail(error, t('connection.agentNotInitialised', { host, version }));
+      return fail(error, t('connection.agentStarting', { host, version }));
+    }
+    if (error.kind === 'offline' || error.kind === 'timeout')
+      return fail(error, t('connection.unreachable', { host, message: error.message }));
+    return fail(error, t('connection.answeredError', { host, message: error.message }));
+  }
+  report.authenticated = true;
+  try {
+    await server.detect({ refresh: true, signal });
+  } catch (error) {
+    return fail(error, t('connection.capabilitiesUnreadable', { host, message: messageOf(error) }));
+  }
+  report.v1Available = true;
+  report.ok = true;
+  report.summary = t('connection.connectedAgentServer', { host, version });
+  return report;
 }
 
 /**
@@ -255,19 +320,6 @@ async function agentVersion(server: OpenHandsServer, signal?: AbortSignal): Prom
     return info.success ? (info.data.version ?? null) : null;
   } catch {
     return null;
-  }
-}
-
-async function isAgentServer(baseUrl: string, signal?: AbortSignal): Promise<boolean> {
-  try {
-    const res = await fetch(new URL('/server_info', baseUrl), {
-      signal: withLimit(signal, 5000),
-      redirect: 'error',
-    });
-    const body = (await res.json()) as { title?: unknown };
-    return typeof body.title === 'string' && /agent server/i.test(body.title);
-  } catch {
-    return false;
   }
 }
 

@@ -7,6 +7,7 @@ import type { MainServices } from '../compose';
 import { v0TimelineItem, v1TimelineItems } from '../live/timeline-items';
 import { timelineLive } from './timeline-live';
 import { UploadPlans } from '../uploads/upload-plans';
+import { readBackendFolders, readBackendOptions } from '../api/backend-options';
 
 /** The newest events shown when a conversation opens; older ones come with scroll-back. */
 const FIRST_PAGE = 100;
@@ -153,13 +154,23 @@ export function createBridgeHandlers(
     outbox: {
       list: () => Promise.resolve(outbox.list()),
       // Resolves once the action is on disk: only then is the page told it is queued.
-      enqueue: (action) => outbox.enqueue(action),
+      enqueue: async (action) => {
+        const item = await outbox.enqueue(action);
+        // The folder a conversation was started in on an agent server comes first in New conversation next time.
+        if (action.kind === 'create' && action.request.workingDir)
+          await accounts.rememberDir(action.serverId, action.request.workingDir).catch(() => null);
+        return item;
+      },
       retry: ({ id }) => outbox.retry(id),
       cancel: ({ id }) => outbox.cancel(id),
     },
     uploads: {
       plan: async ({ ref, paths, targetDir }) => {
-        const made = await plans.make(ref, paths, targetDir);
+        // A bare agent server's conversation: into the folder it works in, unless the page names another.
+        const workingDir = targetDir
+          ? undefined
+          : poller.list().find((c) => c.serverId === ref.serverId && c.id === ref.id)?.workingDir;
+        const made = await plans.make(ref, paths, targetDir ?? workingDir ?? undefined);
         const { count, totalBytes, needsConfirmation, skipped } = made.plan;
         return {
           planId: made.planId,
@@ -186,6 +197,10 @@ export function createBridgeHandlers(
       state: () => Promise.resolve(services.updates.state()),
       check: () => services.updates.check(true),
       restart: () => Promise.resolve(services.updates.restart()),
+    },
+    backends: {
+      options: ({ serverId }) => readBackendOptions(registry.get(serverId)),
+      folders: ({ serverId, path, pageId }) => readBackendFolders(registry.get(serverId), path, pageId),
     },
   };
 }

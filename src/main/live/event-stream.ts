@@ -10,6 +10,7 @@ import { lenientEnum } from '../api/schemas/lenient';
 import { type Clock, systemClock } from '../clock';
 import { t } from '../i18n';
 import { consoleLogger, type Logger } from '../logger';
+import { isVersion, versionAtLeast } from '../api/agent-versions';
 import { agentFor } from '../network/environment';
 import {
   type EventCursor,
@@ -538,7 +539,7 @@ export class ConversationStream {
     try {
       ws = new WebSocket(target, {
         ...(proxy ? { agent: proxy } : {}),
-        headers: auth === 'header' ? { 'X-Session-API-Key': key } : {},
+        headers: auth === 'header' && key ? { 'X-Session-API-Key': key } : {},
         maxPayload: MAX_FRAME_BYTES,
         followRedirects: false,
         perMessageDeflate: false,
@@ -589,7 +590,7 @@ export class ConversationStream {
       ws.on('open', () => {
         current.opened = true;
         current.lastSeen = this.clock.now();
-        if (auth === 'frame') ws.send(JSON.stringify({ type: 'auth', session_api_key: key }));
+        if (auth === 'frame' && key) ws.send(JSON.stringify({ type: 'auth', session_api_key: key }));
         void this.keepAlive(current);
         void this.awaitInitialState(current);
       });
@@ -832,22 +833,6 @@ export function eventSocketUrl(conversationUrl: string, conversationId: string):
 /** Error texts may quote the URL; a query key never reaches a log line. */
 function withoutKey(text: string): string {
   return text.replace(/session_api_key=[^&\s]*/gi, 'session_api_key=…');
-}
-
-function isVersion(version: string): boolean {
-  return /^\d+(\.\d+)*/.test(version);
-}
-
-/** Dotted versions compared numerically ("1.3.0" < "1.12.0"); suffixes after the numbers are ignored. */
-export function versionAtLeast(version: string, min: string): boolean {
-  const parse = (v: string): number[] => (/^\d+(?:\.\d+)*/.exec(v)?.[0] ?? '0').split('.').map(Number);
-  const a = parse(version);
-  const b = parse(min);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d > 0;
-  }
-  return true;
 }
 
 function asApiError(error: unknown): ApiError {

@@ -1,5 +1,6 @@
 // One outbox action → one OpenHandsServer call. Kept apart from the queue engine so the mapping is easy to
 // read and to test; the engine decides when, how often and whether to call these.
+import { createHash } from 'node:crypto';
 import type { ConversationRef, StartProgress } from '../../shared/conversations';
 import type { OutboxAction } from '../../shared/outbox';
 import type { OpenHandsServer } from '../api/openhands-server';
@@ -26,6 +27,17 @@ export interface ExecuteContext {
 export type ExecuteResult = { created: ConversationRef } | undefined;
 
 /**
+ * The id a create asks a bare agent server to use, the same on every attempt (derived from the item's
+ * temporary id), so a resend after an unknown outcome finds the conversation instead of making another.
+ * Formatted as a version-4 UUID, which is what the server takes.
+ */
+export function createdId(serverId: string, tempId: string): string {
+  const hex = createHash('sha256').update(`${serverId}/${tempId}`).digest('hex');
+  const variant = ((parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
  * Whether sending the action twice does the same as sending it once. Only these are resent after an
  * unknown outcome without checking first.
  */
@@ -37,7 +49,13 @@ export async function execute(action: OutboxAction, ctx: ExecuteContext): Promis
   const { server, signal } = ctx;
   switch (action.kind) {
     case 'create':
-      return { created: await server.createConversation(action.request, ctx.onStartProgress, signal) };
+      return {
+        created: await server.createConversation(
+          { ...action.request, conversationId: createdId(action.serverId, action.tempId) },
+          ctx.onStartProgress,
+          signal,
+        ),
+      };
     case 'send':
       await server.sendMessage(action.ref, action.text, signal);
       return undefined;

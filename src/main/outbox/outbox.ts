@@ -713,7 +713,8 @@ export class Outbox {
       case 'offline':
       case 'timeout': {
         const notSent = error.kind === 'offline' && NOT_SENT_CODES.has(errorCode(error.details.cause) ?? '');
-        if (notSent || isIdempotent(kind)) return this.retryLater(entry, error, 'queued');
+        if (notSent || isIdempotent(kind) || this.repeatableCreate(entry.item.action))
+          return this.retryLater(entry, error, 'queued');
         // The request may have reached the server.
         return kind === 'send' && this.canReconcile(entry.item)
           ? this.retryLater(entry, error, 'uncertain')
@@ -751,6 +752,19 @@ export class Outbox {
         return this.fail(entry, 'failed', error);
       default:
         return this.fail(entry, 'failed', error);
+    }
+  }
+
+  /**
+   * A create on a bare agent server carries its own conversation id (executors.ts `createdId`): sent again,
+   * it finds the conversation the first attempt made, so an unknown outcome is simply retried.
+   */
+  private repeatableCreate(action: OutboxAction): boolean {
+    if (action.kind !== 'create') return false;
+    try {
+      return this.options.servers(action.serverId).knownBackend === 'agent-server';
+    } catch {
+      return false;
     }
   }
 

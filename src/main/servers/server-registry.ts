@@ -103,6 +103,15 @@ export class ServerRegistry {
         apiKey: () => this.keyOf(serverId),
         orgId,
         agentHosts: () => this.accounts.agentHosts(serverId),
+        kind: () => this.accounts.kindOf(serverId),
+        // Saved, so the next start asks it as what it is and the new-conversation form fits it.
+        onKindDetected: (kind) => {
+          this.accounts.setKind(serverId, kind).catch((error: unknown) => {
+            this.options.logger?.warn(
+              `server ${serverId}: could not save its kind (${error instanceof Error ? error.message : String(error)})`,
+            );
+          });
+        },
       },
       this.options,
     );

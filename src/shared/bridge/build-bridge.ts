@@ -57,6 +57,10 @@ export function buildBridge({ call, subscribe, planUploads }: BridgeTransport): 
       check: () => call('updates:check'),
       restart: () => call('updates:restart'),
     },
+    backends: {
+      options: (input) => call('backends:options', input),
+      folders: (input) => call('backends:folders', input),
+    },
     onStatusChanges: on('statusChanges'),
     onOutboxChanges: on('outboxChanges'),
     onServerHealth: on('serverHealth'),

@@ -9,6 +9,7 @@ export const INVOKE_METHODS = {
   outbox: ['list', 'enqueue', 'retry', 'cancel'],
   uploads: ['plan', 'start'],
   updates: ['state', 'check', 'restart'],
+  backends: ['options', 'folders'],
 } as const;
 
 /**

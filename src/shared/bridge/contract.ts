@@ -9,6 +9,7 @@ import { EXECUTION_STATUSES, LEGACY_CONVERSATION_STATUSES, SANDBOX_STATUSES } fr
 import { serverHealthSchema } from '../server-health';
 import {
   KEYCHAIN_UNAVAILABLE_REASONS,
+  SERVER_KINDS,
   serverInputSchema,
   serverUpdateSchema,
   serverViewSchema,
@@ -36,6 +37,8 @@ const connectionReportSchema = z.object({
   appMode: z.enum(['oss', 'saas', 'unknown']).nullable(),
   v1Available: z.boolean().nullable(),
   agentServerVersion: z.string().nullable(),
+  /** What the address turned out to be: Cloud, a self-hosted app server or a bare agent server. */
+  serverKind: z.enum(SERVER_KINDS).nullable(),
   /** Cloud: the user's organisations (a server entry acts in one, sent as `X-Org-Id`); null elsewhere. */
   organizations: z.array(z.object({ id: z.string(), name: z.string(), personal: z.boolean() })).nullable(),
   /** Cloud: the organisation this key acts in now. */
@@ -65,6 +68,7 @@ export const trackedConversationSchema = conversationRefSchema.extend({
   legacyStatus: withUnknown(LEGACY_CONVERSATION_STATUSES).nullable(),
   runtimeStatus: z.string().nullable(),
   parentId: z.string().nullable(),
+  workingDir: z.string().nullable().optional(),
   status: z.enum(DISPLAY_STATUSES),
 });
 
@@ -129,6 +133,32 @@ const uploadPlanViewSchema = z.object({
 export type UploadPlanView = z.output<typeof uploadPlanViewSchema>;
 
 const keyOptions = { sessionOnlyKey: z.boolean().optional() };
+
+const folderSchema = z.object({ name: z.string(), path: z.string() });
+
+/** What New conversation offers on a bare agent server: where to work, and with which agent. */
+const backendOptionsSchema = z.object({
+  version: z.string().nullable(),
+  home: z.string().nullable(),
+  /** The home folder's top-level folders and the file system roots, as the server lists them. */
+  places: z.array(folderSchema),
+  /** The server's saved workspaces. */
+  workspaces: z.array(folderSchema),
+  agentProfiles: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      agentKind: z.string().nullable(),
+      llmProfile: z.string().nullable(),
+    }),
+  ),
+  activeAgentProfileId: z.string().nullable(),
+  llmProfiles: z.array(z.object({ name: z.string(), model: z.string().nullable() })),
+  activeLlmProfile: z.string().nullable(),
+  /** The model of the server's saved settings (what starts when no profile is picked). */
+  settingsModel: z.string().nullable(),
+});
+export type BackendOptions = z.output<typeof backendOptionsSchema>;
 
 /** Input and output schema of every invoke channel. */
 export const INVOKE_SCHEMAS = {
@@ -211,6 +241,19 @@ export const INVOKE_SCHEMAS = {
     check: { input: z.undefined(), output: updateStateSchema },
     /** "Update ready — restart": now, or once no outbox item is being sent. */
     restart: { input: z.undefined(), output: updateStateSchema },
+  },
+  /** Bare agent servers: what New conversation picks from (folders on that server, its profiles). */
+  backends: {
+    options: { input: z.object({ serverId: id }), output: backendOptionsSchema },
+    /** One page of a folder's sub-folders on the server. */
+    folders: {
+      input: z.object({
+        serverId: id,
+        path: z.string().min(1).max(4096),
+        pageId: z.string().max(1024).optional(),
+      }),
+      output: z.object({ items: z.array(folderSchema), nextPageId: z.string().nullable() }),
+    },
   },
 } as const satisfies {
   [N in InvokeNamespace]: { [M in InvokeMethod<N>]: { input: z.ZodType; output: z.ZodType } };

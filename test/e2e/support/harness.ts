@@ -487,6 +487,38 @@ export function addServerViaBridge(
   return callBridge(page, 'servers', 'add', { server, ...options });
 }
 
+/**
+ * Adds a server through the Servers dialog, as a user would: name, URL, key, Test connection (its result
+ * must match `success` exactly, so a failure sentence cannot pass), Save, then waits for Online.
+ */
+export async function addServerThroughUi(
+  app: E2eApp,
+  server: { name: string; url: string; apiKey?: string; success: RegExp; screenshot?: string },
+): Promise<void> {
+  const { page } = app;
+  await page.getByRole('button', { name: 'Servers' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Servers' });
+  await dialog.getByRole('button', { name: 'Add server' }).click();
+  await dialog.getByRole('textbox', { name: 'Name' }).fill(server.name);
+  await dialog.getByRole('textbox', { name: 'Server URL' }).fill(server.url);
+  if (server.apiKey) await dialog.getByLabel('API key').fill(server.apiKey);
+  await dialog.getByRole('button', { name: 'Test connection' }).click();
+  const result = dialog.locator('.test-result');
+  await expect
+    .poll(async () => (await result.textContent())?.trim() ?? '', { timeout: 10_000 })
+    .toMatch(server.success);
+  expect(await result.getAttribute('class')).toBe('test-result test-ok');
+  if (server.screenshot) await app.screenshot(server.screenshot);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog
+    .getByRole('listitem', { name: server.name })
+    .getByRole('status')
+    .filter({ hasText: 'Online' })
+    .waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+}
+
 /** Polls `check` every 50 ms until it returns something other than undefined/false; fails after `timeoutMs`. */
 export async function eventually<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,

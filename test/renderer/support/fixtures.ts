@@ -19,6 +19,7 @@ export function serverView(overrides: Partial<ServerView> = {}): ServerView {
     orgId: null,
     orgName: null,
     agentHosts: [],
+    recentDirs: [],
     ...overrides,
   };
 }

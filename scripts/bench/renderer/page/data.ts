@@ -29,6 +29,7 @@ export const SERVERS: ServerView[] = [
     orgId: null,
     orgName: null,
     agentHosts: [],
+    recentDirs: [],
   },
   {
     id: 'team',
@@ -41,6 +42,7 @@ export const SERVERS: ServerView[] = [
     orgId: null,
     orgName: null,
     agentHosts: [],
+    recentDirs: [],
   },
   {
     id: 'cloud',
@@ -53,6 +55,7 @@ export const SERVERS: ServerView[] = [
     orgId: null,
     orgName: null,
     agentHosts: [],
+    recentDirs: [],
   },
 ];
 

@@ -82,7 +82,9 @@ export function ConversationHeader({
       : status === 'stopped'
         ? { kind: 'resume-sandbox', ref }
         : null;
-  const location = [conversation.repository, conversation.branch].filter(Boolean).join(' · ');
+  // An agent server's conversation has no repository: the folder it works in says where it is.
+  const location =
+    conversation.workingDir ?? [conversation.repository, conversation.branch].filter(Boolean).join(' · ');
 
   return (
     <header className="conv-header">

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ConversationRef } from '../../../shared/conversations';
 import { useT } from '../../i18n/i18n';
 import { useConversationsStore } from '../../stores/conversations-store';
+import { useServersStore } from '../../stores/servers-store';
 import { useTimelineStore } from '../../stores/timeline-store';
 import { Composer } from './Composer';
 import { ConfirmationPanel } from './ConfirmationPanel';
@@ -44,7 +45,11 @@ export function ConversationView({ conversationKey }: { conversationKey: string 
     );
   }
   return (
-    <LoadedConversation conversationKey={conversationKey} conversationRef={ref}>
+    <LoadedConversation
+      conversationKey={conversationKey}
+      conversationRef={ref}
+      workingDir={conversation.workingDir ?? null}
+    >
       <ConversationHeader conversation={conversation} conversationKey={conversationKey} />
       <Timeline conversationKey={conversationKey} />
       {conversation.status === 'needs-confirmation' ? (
@@ -58,13 +63,20 @@ export function ConversationView({ conversationKey }: { conversationKey: string 
 function LoadedConversation({
   conversationKey,
   conversationRef,
+  workingDir,
   children,
 }: {
   conversationKey: string;
   conversationRef: ConversationRef;
+  /** A bare agent server's conversation: where dropped files land. */
+  workingDir: string | null;
   children: React.ReactNode;
 }) {
+  const t = useT();
   const uploads = useUploads(conversationRef);
+  const server = useServersStore((s) => s.servers.find((v) => v.id === conversationRef.serverId));
+  const target =
+    workingDir && server ? { dir: workingDir, server: server.name, local: isLoopback(server.baseUrl) } : null;
   const [dragging, setDragging] = useState(false);
   // dragenter/dragleave fire for every child crossed: count them so the overlay does not flicker.
   const depth = useRef(0);
@@ -99,9 +111,24 @@ function LoadedConversation({
       {children}
       <QueuedActions conversationKey={conversationKey} />
       <UploadNotices uploads={uploads} />
+      {target?.local ? (
+        <p className="muted upload-local-note">
+          {t('conversation.uploadLocalDisk', { dir: target.dir, server: target.server })}
+        </p>
+      ) : null}
       <Composer conversationRef={conversationRef} extra={<UploadButton uploads={uploads} />} />
       <UploadConfirmDialog uploads={uploads} />
-      {dragging ? <DropOverlay /> : null}
+      {dragging ? <DropOverlay target={target} /> : null}
     </section>
   );
+}
+
+/** An agent server on this computer: its working directory is a folder of the user's own disk. */
+function isLoopback(baseUrl: string): boolean {
+  try {
+    const host = new URL(baseUrl).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
 }

@@ -93,11 +93,17 @@ export function UploadConfirmDialog({ uploads }: { uploads: Uploads }) {
   );
 }
 
-export function DropOverlay() {
+/** Where dropped files go: the workspace, or (agent server) its folder, named, and whose disk that is. */
+export function DropOverlay({ target }: { target: { dir: string; server: string; local: boolean } | null }) {
   const t = useT();
   return (
     <div className="drop-overlay" aria-hidden="true">
-      <p>{t('conversation.dropFiles')}</p>
+      <p>
+        {target
+          ? t('conversation.dropFilesTo', { dir: target.dir, server: target.server })
+          : t('conversation.dropFiles')}
+      </p>
+      {target?.local ? <p className="muted">{t('conversation.dropLocalDisk')}</p> : null}
     </div>
   );
 }

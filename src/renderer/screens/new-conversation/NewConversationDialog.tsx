@@ -8,7 +8,7 @@ import { bridge, errorMessage, unwrap } from '../../bridge';
 import { Dialog } from '../../components/Dialog';
 import { useT } from '../../i18n/i18n';
 import { useOutboxStore } from '../../stores/outbox-store';
-import { useServersStore } from '../../stores/servers-store';
+import { type ServerView, useServersStore } from '../../stores/servers-store';
 import { useUiStore } from '../../stores/ui-store';
 import { startFailed } from './start-steps';
 import { type Draft, EMPTY_DRAFT, StartForm } from './StartForm';
@@ -16,7 +16,27 @@ import { StartProgress } from './StartProgress';
 import './new-conversation.css';
 
 /** The outbox action for a draft; optional fields left empty are not sent. */
-export function createAction(draft: Draft, serverId: string, tempId: string): OutboxAction {
+export function createAction(
+  draft: Draft,
+  serverId: string,
+  tempId: string,
+  kind: ServerView['kind'] = 'self-hosted',
+): OutboxAction {
+  if (kind === 'agent-server') {
+    const source = draft.agentSource;
+    return {
+      kind: 'create',
+      serverId,
+      tempId,
+      request: {
+        initialMessage: draft.message.trim(),
+        workingDir: draft.workingDir.trim(),
+        ...(draft.worktree ? { worktree: true } : {}),
+        ...(source.startsWith('agent:') ? { agentProfileId: source.slice('agent:'.length) } : {}),
+        ...(source.startsWith('llm:') ? { llmProfile: source.slice('llm:'.length) } : {}),
+      },
+    };
+  }
   const repository = draft.repository.trim();
   const branch = draft.branch.trim();
   return {
@@ -46,6 +66,7 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
   const loaded = useServersStore((s) => s.loaded);
   const [draft, setDraft] = useState<Draft>(EMPTY_DRAFT);
   const [messageError, setMessageError] = useState<string | null>(null);
+  const [dirError, setDirError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [queued, setQueued] = useState<OutboxItemView | null>(null);
@@ -55,6 +76,12 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
 
   // The chosen server, or the first one (also when the chosen one was removed meanwhile).
   const serverId = servers.some((s) => s.id === draft.serverId) ? draft.serverId : (servers[0]?.id ?? '');
+  const server = servers.find((s) => s.id === serverId);
+
+  // A server's kind may have been found since the list was read (an agent server saved without a test).
+  useEffect(() => {
+    void useServersStore.getState().refresh();
+  }, []);
 
   useEffect(() => {
     if (item?.state !== 'done') return;
@@ -70,10 +97,17 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
       return;
     }
     setMessageError(null);
+    if (server?.kind === 'agent-server' && !draft.workingDir.trim().startsWith('/')) {
+      setDirError(t('newConversation.workingDirRequired'));
+      document.getElementById(formId)?.querySelector<HTMLInputElement>('.dir-input input')?.focus();
+      return;
+    }
+    setDirError(null);
     setError(null);
     setBusy(true);
     try {
-      setQueued(await unwrap(bridge().outbox.enqueue(createAction(draft, serverId, crypto.randomUUID()))));
+      const action = createAction({ ...draft, serverId }, serverId, crypto.randomUUID(), server?.kind);
+      setQueued(await unwrap(bridge().outbox.enqueue(action)));
     } catch (e) {
       setError(t('newConversation.enqueueFailed', { message: errorMessage(e) }));
     } finally {
@@ -145,6 +179,7 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
           onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))}
           onSubmit={() => void submit()}
           messageError={messageError}
+          dirError={dirError}
           error={error}
         />
       )}

@@ -7,7 +7,7 @@ import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } fr
 import type { BridgeError, BridgeResult } from '../../../shared/bridge/contract';
 import { agentHostsSchema, serverKind, splitAgentHosts } from '../../../shared/servers';
 import { bridge, errorMessage } from '../../bridge';
-import { type Translate, useT } from '../../i18n/i18n';
+import { type MessageKey, type Translate, useT } from '../../i18n/i18n';
 import { type ConnectionReport, type ServerView, useServersStore } from '../../stores/servers-store';
 
 type FieldName = 'name' | 'baseUrl' | 'apiKey' | 'orgId' | 'agentHosts';
@@ -96,7 +96,9 @@ export function ServerForm({ server, focusKey = false, onDone }: ServerFormProps
   const keyHint = !server
     ? isCloud
       ? t('servers.apiKeyHintCloud')
-      : t('servers.apiKeyHintAdd')
+      : test.state === 'done' && test.report.serverKind === 'agent-server'
+        ? t('servers.apiKeyHintAgent')
+        : t('servers.apiKeyHintAdd')
     : server.sessionKeyLost
       ? t('servers.apiKeyHintLost')
       : server.hasKey
@@ -184,14 +186,20 @@ export function ServerForm({ server, focusKey = false, onDone }: ServerFormProps
       ? baseUrl.trim() !== server.baseUrl || !sameHosts(hostList, server.agentHosts)
       : hostList.length > 0;
     const hosts = hostsGo ? { agentHosts: hostList } : {};
+    // What Test connection found the address to be: saved, so the app asks it the right way from the start
+    // (without a test, main finds out on first use).
+    const found = test.state === 'done' ? test.report.serverKind : null;
+    const kind = found
+      ? { kind: found === 'agent-server' ? ('agent-server' as const) : ('app-server' as const) }
+      : {};
     void finish(() =>
       server
         ? bridge().servers.update({
             id: server.id,
-            patch: { name, baseUrl, ...key, ...org, ...hosts },
+            patch: { name, baseUrl, ...key, ...org, ...hosts, ...kind },
             ...where,
           })
-        : bridge().servers.add({ server: { name, baseUrl, ...key, ...org, ...hosts }, ...where }),
+        : bridge().servers.add({ server: { name, baseUrl, ...key, ...org, ...hosts, ...kind }, ...where }),
     );
   };
 
@@ -464,6 +472,13 @@ function OrgText({ id, label, hint }: { id: string; label: string; hint: string 
   );
 }
 
+/** A server kind in words (the list row, what Test connection found). */
+export const KIND_LABEL = {
+  cloud: 'servers.kindCloud',
+  'self-hosted': 'servers.kindSelfHosted',
+  'agent-server': 'servers.kindAgentServer',
+} as const satisfies Record<ServerView['kind'], MessageKey>;
+
 /** The outcome of Test connection, in a live region so it is announced. */
 function TestResult({ test }: { test: TestState }) {
   const t = useT();
@@ -472,10 +487,14 @@ function TestResult({ test }: { test: TestState }) {
   if (test.state === 'testing') content = t('servers.testing');
   else if (test.state === 'done') {
     tone = test.report.ok ? 'test-ok' : 'test-problem';
+    const kind = test.report.serverKind;
     content = (
       <>
         <strong>{test.report.ok ? t('servers.testOk') : t('servers.testProblem')}</strong>{' '}
         {test.report.summary}
+        {kind ? (
+          <span className="test-kind"> {t('servers.foundKind', { kind: t(KIND_LABEL[kind]) })}</span>
+        ) : null}
       </>
     );
   } else if (test.state === 'failed') {

@@ -1,9 +1,10 @@
-// One row per server: name, address, Cloud or self-hosted, the Cloud organisation it acts in, where its key
+// One row per server: name, address, Cloud, self-hosted or agent server, the Cloud organisation it acts in, where its key
 // is kept (never the key), and whether it answers. A key lost with the last session gets a prompt to enter it
 // again.
 import { HealthIndicator } from '../../components/HealthIndicator';
 import { useT } from '../../i18n/i18n';
 import type { ServerView } from '../../stores/servers-store';
+import { KIND_LABEL } from './ServerForm';
 
 export function ServerList({
   servers,
@@ -32,7 +33,7 @@ export function ServerList({
               </div>
               <span className="server-url">{server.baseUrl}</span>
               <span className="server-meta muted">
-                {server.kind === 'cloud' ? t('servers.kindCloud') : t('servers.kindSelfHosted')}
+                {t(KIND_LABEL[server.kind])}
                 {server.orgName ? ` · ${t('servers.orgInRow', { name: server.orgName })}` : null}
                 {keyText ? ` · ${keyText}` : null}
               </span>

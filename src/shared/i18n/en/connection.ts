@@ -14,9 +14,15 @@ export const connection = {
     '{host} recognised the key but refused access (for Cloud: verify your email and accept the terms in the web app).',
 
   // Not the right kind of server, or not reachable
-  agentServer:
-    "{host} is a bare OpenHands agent server (openhands-agent-server), not an OpenHands app server or Cloud. This version of the app connects to app servers and Cloud only: use the app server's URL (self-hosted default: port 3000).",
-  noAppServerApi: 'no app-server API',
+  agentTooOld:
+    "{host} is an OpenHands agent server {version}; this app needs {min} or newer, as OpenHands' own app does. Update the agent server.",
+  agentStarting:
+    '{host} is an OpenHands agent server {version} that is still starting (it says it is not ready). Try again in a moment.',
+  agentNotInitialised:
+    '{host} is an OpenHands agent server {version} waiting to be initialised (deferred init): whoever runs it has to finish its set-up (POST /api/init) before it can be used.',
+  agentKeyMismatch: '{host} is an OpenHands agent server and the key you entered is not its SESSION_API_KEY.',
+  agentKeyNeeded:
+    "{host} is an OpenHands agent server protected by SESSION_API_KEY: enter that value as this server's API key.",
   notOpenHands: '{host} answered, but it does not look like an OpenHands server.',
   notChecked: '{host} could not be checked.',
   unreachable: 'Could not reach {host}: {message} Check the URL and that the server is running.',
@@ -34,4 +40,5 @@ export const connection = {
   connectedSelfHosted: 'Connected to self-hosted OpenHands at {host} (V1 API).',
   connectedSelfHostedAgent: 'Connected to self-hosted OpenHands at {host} (V1 API, agent server {version}).',
   connectedSelfHostedLegacy: 'Connected to self-hosted OpenHands at {host} (legacy V0 API only).',
+  connectedAgentServer: 'Connected to the OpenHands agent server at {host} (version {version}).',
 };

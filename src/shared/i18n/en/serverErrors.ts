@@ -53,4 +53,12 @@ export const serverErrors = {
   unexpectedDeleteAnswer: '{server} answered the delete with something unexpected.',
   unexpectedUploadAnswer: '{server} answered the upload with something unexpected.',
   unknownEventsForm: '{server} sent events in a form this app does not know.',
+
+  // Bare agent servers
+  agentServerTooOld:
+    "{server} runs agent server {version}; this app needs {min} or newer (as OpenHands' own app does). Update the agent server.",
+  workingDirRequired: 'Choose the folder on {server} the agent should work in.',
+  notAgentServer: '{server} is not an agent server.',
+  noSandboxes: '{server} is an agent server: it has no sandboxes to pause or resume.',
+  folderUnreadable: '{server} could not list {path}: {reason}',
 };

@@ -6,6 +6,8 @@ export const servers = {
   listLabel: 'Servers',
   kindCloud: 'OpenHands Cloud',
   kindSelfHosted: 'Self-hosted',
+  kindAgentServer: 'Agent server',
+  foundKind: 'Found: {kind}.',
   keyKeychain: 'Key kept in the system keychain',
   keySession: 'Key kept for this session only',
   keyNone: 'No API key',
@@ -22,6 +24,7 @@ export const servers = {
   urlHint: 'For example http://localhost:3000 or https://app.all-hands.dev',
   apiKey: 'API key',
   apiKeyHintAdd: 'Optional for a self-hosted server without sign-in.',
+  apiKeyHintAgent: "The agent server's SESSION_API_KEY (leave empty if it runs without one).",
   apiKeyHintCloud:
     'OpenHands Cloud needs an API key: create one at app.all-hands.dev under Settings → API Keys.',
   apiKeyHintEdit: 'Leave blank to keep the current key.',

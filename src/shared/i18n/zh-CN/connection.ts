@@ -14,9 +14,14 @@ export const connection = {
     '{host} 认可了该密钥，但拒绝访问（如果是 Cloud：请验证您的电子邮箱，并在网页版中接受服务条款）。',
 
   // 服务器类型不对，或无法连接
-  agentServer:
-    '{host} 是一个单独的 OpenHands 智能体服务器（openhands-agent-server），而不是 OpenHands 应用服务器或 Cloud。此版本的应用只能连接应用服务器和 Cloud：请使用应用服务器的地址（自托管时默认端口为 3000）。',
-  noAppServerApi: '没有应用服务器 API',
+  agentTooOld:
+    '{host} 是 OpenHands 智能体服务器 {version}；本应用需要 {min} 或更新版本（与 OpenHands 官方应用相同）。请更新智能体服务器。',
+  agentStarting: '{host} 是 OpenHands 智能体服务器 {version}，仍在启动中（尚未就绪）。请稍后再试。',
+  agentNotInitialised:
+    '{host} 是 OpenHands 智能体服务器 {version}，正在等待初始化（延迟初始化）：运行它的人需要先完成设置（POST /api/init）才能使用。',
+  agentKeyMismatch: '{host} 是 OpenHands 智能体服务器，你输入的密钥与它的 SESSION_API_KEY 不符。',
+  agentKeyNeeded:
+    '{host} 是受 SESSION_API_KEY 保护的 OpenHands 智能体服务器：请将该值填写为此服务器的 API 密钥。',
   notOpenHands: '{host} 有应答，但看起来不是 OpenHands 服务器。',
   notChecked: '无法检查 {host}。',
   unreachable: '无法连接到 {host}：{message}请检查地址，并确认服务器正在运行。',
@@ -34,4 +39,5 @@ export const connection = {
   connectedSelfHosted: '已连接到位于 {host} 的自托管 OpenHands（V1 API）。',
   connectedSelfHostedAgent: '已连接到位于 {host} 的自托管 OpenHands（V1 API，智能体服务器 {version}）。',
   connectedSelfHostedLegacy: '已连接到位于 {host} 的自托管 OpenHands（仅旧版 V0 API）。',
+  connectedAgentServer: '已连接到位于 {host} 的 OpenHands 智能体服务器（版本 {version}）。',
 } satisfies Mirror<typeof en>;

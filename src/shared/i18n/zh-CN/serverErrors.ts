@@ -51,4 +51,11 @@ export const serverErrors = {
   unexpectedDeleteAnswer: '{server} 对删除请求的响应不符合预期。',
   unexpectedUploadAnswer: '{server} 对上传请求的响应不符合预期。',
   unknownEventsForm: '{server} 发来的事件格式本应用无法识别。',
+
+  agentServerTooOld:
+    '{server} 运行的是智能体服务器 {version}；本应用需要 {min} 或更新版本（与 OpenHands 官方应用相同）。请更新智能体服务器。',
+  workingDirRequired: '请选择智能体在 {server} 上工作的文件夹。',
+  notAgentServer: '{server} 不是智能体服务器。',
+  noSandboxes: '{server} 是智能体服务器：没有可暂停或恢复的沙箱。',
+  folderUnreadable: '{server} 无法列出 {path}：{reason}',
 } satisfies Mirror<typeof en>;
