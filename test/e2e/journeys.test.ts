@@ -28,7 +28,7 @@ function addSimulatorThroughUi(app: E2eApp, apiKey?: string): Promise<void> {
   // The success sentence exactly: failures ("… is reachable but …", "There is a problem.") must not pass.
   const host = new URL(app.sim.url).host.replaceAll('.', '\\.');
   const success = new RegExp(
-    `^Connected\\. Connected to (OpenHands Cloud|self-hosted OpenHands at ${host}) \\((V1 API|legacy V0 API only)(, agent server [^)]+)?\\)\\.$`,
+    `^Connected\\. Connected to (OpenHands Cloud|self-hosted OpenHands at ${host}) \\((V1 API|legacy V0 API only)(, agent server [^)]+)?\\)\\. Found: (Self-hosted|OpenHands Cloud)\\.$`,
   );
   return addServerThroughUi(app, {
     name: 'Simulator',
